@@ -1,0 +1,52 @@
+package io.strata;
+
+/**
+ * Error codes an operator can look up in the README's troubleshooting table. Codes of bad input exit
+ * with 2 and change nothing; codes of a failure at run time exit with 1.
+ */
+public enum ErrorCode {
+    /** Command-line arguments that do not parse. */
+    BAD_ARGUMENT(2),
+    /** The configuration file is missing, is not YAML, or has a key or value that is not valid. */
+    CONFIG_INVALID(2),
+    /** A job names a table that does not exist. */
+    UNKNOWN_TABLE(2),
+    /** A job names a column that the table does not have, or one of an unsupported type. */
+    UNKNOWN_COLUMN(2),
+    /** The database cannot be reached. */
+    DB_CONNECTION(2),
+    /** The database refused the user or password. */
+    DB_AUTH(2),
+    /** The S3 endpoint cannot be reached. */
+    S3_CONNECTION(2),
+    /** S3 refused the credentials. */
+    S3_AUTH(2),
+    /** The bucket does not exist and {@code createBucket} is false. */
+    S3_NO_BUCKET(2),
+    /** An upload to S3 failed part way. */
+    S3_UPLOAD(1),
+    /** What S3 holds differs from what was written (size or SHA-256). */
+    CHECKSUM_MISMATCH(1),
+    /** The rows deleted differ in number from the rows exported; the batch rolled back. */
+    COUNT_MISMATCH(1),
+    /** Exporting rows from PostgreSQL failed. */
+    EXPORT_FAILED(1),
+    /** The job is already running in this process; the new run did not start. */
+    JOB_BUSY(1),
+    /** Any other failure while a batch ran. */
+    BATCH_FAILED(1);
+
+    private final int exitCode;
+
+    ErrorCode(int exitCode) {
+        this.exitCode = exitCode;
+    }
+
+    public int exitCode() {
+        return exitCode;
+    }
+
+    public boolean isBadInput() {
+        return exitCode == 2;
+    }
+}

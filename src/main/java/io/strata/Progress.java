@@ -1,0 +1,28 @@
+package io.strata;
+
+import io.strata.cli.Human;
+import io.strata.export.BatchResult;
+import io.strata.export.RunContext;
+
+/** The per-batch progress line: job, window, tenant, chunk, rows, bytes, ratio, time, and where the run stands. */
+public final class Progress {
+
+    private Progress() {}
+
+    public static String line(RunContext run) {
+        BatchResult r = run.lastResult();
+        int done = run.results().size();
+        int total = run.partitions().size();
+        long eta = run.etaMs();
+        String where = String.format("[%d/%d%s]", done, total, done < total && eta >= 0 ? ", ETA " + Human.duration(eta) : "");
+        String tenant = r.tenant() == null ? "" : " tenant=" + r.tenant();
+        return switch (r.status()) {
+            case ARCHIVED -> String.format("%-12s %s%s c%d  %,d rows  %s -> %s (%.1fx)  %d ms  %s", r.job(), r.window(),
+                    tenant, r.chunk(), r.rows(), Human.bytes(r.rawBytes()), Human.bytes(r.gzipBytes()), r.ratio(),
+                    r.millis(), where);
+            case FAILED -> String.format("%-12s %s%s  FAILED, rolled back: %s  %s", r.job(), r.window(), tenant, r.error(), where);
+            default -> String.format("%-12s %s%s  %s: %s  %s", r.job(), r.window(), tenant,
+                    r.status().name().toLowerCase().replace('_', ' '), r.error(), where);
+        };
+    }
+}

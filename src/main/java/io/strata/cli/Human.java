@@ -1,0 +1,43 @@
+package io.strata.cli;
+
+/** Numbers as a person reads them. */
+public final class Human {
+
+    private Human() {}
+
+    public static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KB", "MB", "GB", "TB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+    }
+
+    public static String duration(long ms) {
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        long s = ms / 1000;
+        if (s < 60) {
+            return String.format("%.1f s", ms / 1000.0);
+        }
+        if (s < 3600) {
+            return String.format("%dm%02ds", s / 60, s % 60);
+        }
+        return String.format("%dh%02dm", s / 3600, (s % 3600) / 60);
+    }
+
+    public static String ratio(long raw, long gz) {
+        return gz == 0 ? "-" : String.format("%.1fx", (double) raw / gz);
+    }
+
+    public static String count(long n) {
+        return String.format("%,d", n);
+    }
+}

@@ -1,0 +1,52 @@
+package io.strata.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Optional;
+
+/** The operator's configuration, validated: every value here is usable as it is. */
+public record StrataConfig(
+        Path source,
+        DatabaseConfig database,
+        S3Config s3,
+        String schema,
+        ZoneId zone,
+        Path tempDir,
+        int gzipLevel,
+        Duration shutdownTimeout,
+        List<JobConfig> jobs) {
+
+    public Optional<JobConfig> job(String name) {
+        return jobs.stream().filter(j -> j.name().equals(name)).findFirst();
+    }
+
+    public List<JobConfig> enabledJobs() {
+        return jobs.stream().filter(JobConfig::enabled).toList();
+    }
+
+    public record DatabaseConfig(String url, String user, String password, int poolSize) {}
+
+    /**
+     * @param endpoint {@code embedded} for the in-process S3 over {@link #embeddedDir}, else an http(s) URL,
+     *                 or empty for AWS itself
+     */
+    public record S3Config(
+            String bucket,
+            String endpoint,
+            String region,
+            String prefix,
+            boolean pathStyle,
+            String accessKey,
+            String secretKey,
+            boolean createBucket,
+            Path embeddedDir,
+            int embeddedPort,
+            long partSize) {
+
+        public boolean embedded() {
+            return "embedded".equals(endpoint);
+        }
+    }
+}

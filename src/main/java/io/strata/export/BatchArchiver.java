@@ -1,0 +1,365 @@
+package io.strata.export;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.strata.ErrorCode;
+import io.strata.StrataException;
+import io.strata.Version;
+import io.strata.config.JobConfig;
+import io.strata.db.Database;
+import io.strata.storage.ObjectDigest;
+import io.strata.storage.S3Storage;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.zip.GZIPOutputStream;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Archives one partition in one PostgreSQL transaction: the rows are deleted and streamed out by the
+ * same statement ({@code COPY (DELETE … RETURNING *) TO STDOUT}), gzipped into a temp file, uploaded
+ * (by the route), read back from S3 and checked, manifested, and only then committed. Until the
+ * commit the deleted rows are still in the table for everyone else; any failure rolls back.
+ */
+public final class BatchArchiver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchArchiver.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Database database;
+    private final S3Storage storage;
+    private final String schema;
+    private final String prefix;
+    private final Path tempDir;
+    private final int gzipLevel;
+    private final BooleanSupplier stopping;
+    private final PartitionFinder finder;
+
+    public BatchArchiver(Database database, S3Storage storage, String schema, String prefix, Path tempDir,
+            int gzipLevel, BooleanSupplier stopping) {
+        this.database = database;
+        this.storage = storage;
+        this.schema = schema;
+        this.prefix = prefix;
+        this.tempDir = tempDir;
+        this.gzipLevel = gzipLevel;
+        this.stopping = stopping;
+        this.finder = new PartitionFinder(schema);
+    }
+
+    /**
+     * Opens the batch's transaction and exports its rows to a gzipped temp file. Never throws: a batch
+     * that cannot export ends here with its result set (and the transaction rolled back).
+     */
+    public BatchWork export(Partition p, RunContext run) {
+        BatchWork w = new BatchWork(p, run.runId());
+        w.table = run.table();
+        if (run.paused() || stopping.getAsBoolean()) {
+            w.result = result(w, BatchResult.Status.NOT_STARTED, run.paused() ? "job paused" : "service stopping");
+            return w;
+        }
+        long t0 = System.nanoTime();
+        try {
+            w.connection = database.connection();
+            if (!tryLock(w.connection, p)) {
+                return end(w, BatchResult.Status.LOCKED, "another instance holds this partition");
+            }
+            JobConfig job = p.job();
+            if (!job.delete() && finder.exported(w.connection, job, p.window(), p.tenantSplit(), p.tenant())) {
+                return end(w, BatchResult.Status.EMPTY, "already exported");
+            }
+            w.chunk = nextChunk(w.connection, p);
+            w.key = ObjectKeys.objectKey(prefix, p, w.chunk);
+            w.file = tempDir.resolve("strata-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".part");
+            copyOut(w);
+            w.exportMs = (System.nanoTime() - t0) / 1_000_000;
+            if (w.rows == 0) {
+                return end(w, BatchResult.Status.EMPTY, "no rows left in the window");
+            }
+            w.uploadStartNanos = System.nanoTime();
+            return w;
+        } catch (Exception e) {
+            StrataException se = e instanceof StrataException s ? s
+                    : new StrataException(ErrorCode.EXPORT_FAILED, p.describe() + ": " + e.getMessage(), e);
+            return fail(w, se);
+        }
+    }
+
+    private void copyOut(BatchWork w) throws SQLException, IOException {
+        MessageDigest sha = S3Storage.sha256();
+        CountingOutputStream gz;
+        CountingOutputStream raw;
+        try (OutputStream file = Files.newOutputStream(w.file)) {
+            gz = new CountingOutputStream(new BufferedOutputStream(file, 1 << 16));
+            DigestOutputStream digest = new DigestOutputStream(gz, sha);
+            GZIPOutputStream gzip = new GZIPOutputStream(digest, 1 << 16) {
+                {
+                    def.setLevel(gzipLevel);
+                }
+            };
+            raw = new CountingOutputStream(gzip);
+            String sql = copySql(w.partition, w.table);
+            w.rows = w.connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql, raw);
+            raw.close();
+        }
+        w.rawBytes = raw.count();
+        w.gzipBytes = gz.count();
+        w.sha256 = HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** The one statement that selects the partition's rows and, unless the job only exports, deletes them. */
+    static String copySql(Partition p, TableInfo table) {
+        JobConfig job = p.job();
+        String ts = Sql.ident(job.timestampColumn());
+        StringBuilder where = new StringBuilder()
+                .append(ts).append(" >= ").append(Sql.timestamp(p.window().start(), job.zone(), table.timestampHasZone()))
+                .append(" AND ").append(ts).append(" < ").append(Sql.timestamp(p.window().end(), job.zone(), table.timestampHasZone()));
+        if (p.tenantSplit()) {
+            String tenant = Sql.ident(job.tenantColumn());
+            where.append(" AND ").append(p.tenant() == null ? tenant + " IS NULL"
+                    : tenant + "::text = " + Sql.literal(p.tenant()));
+        }
+        String rows = job.delete()
+                ? "DELETE FROM " + table.qualifiedName() + " WHERE " + where + " RETURNING *"
+                : "SELECT * FROM " + table.qualifiedName() + " WHERE " + where;
+        if (job.format() == JobConfig.Format.CSV) {
+            return "COPY (" + rows + ") TO STDOUT (FORMAT csv, HEADER)";
+        }
+        // to_json escapes every control character, so with these two bytes as quote and delimiter
+        // COPY's CSV writer never quotes: each line is the JSON object exactly as PostgreSQL wrote it.
+        String json = job.delete()
+                ? "WITH r AS (" + rows + ") SELECT to_json(r) FROM r"
+                : "SELECT to_json(r) FROM (" + rows + ") r";
+        return "COPY (" + json + ") TO STDOUT (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')";
+    }
+
+    /**
+     * Checks what S3 now holds against what was written, writes the sidecar and the manifest row, and
+     * commits: the rows leave the table in the same instant the manifest appears.
+     */
+    public BatchWork verifyAndCommit(BatchWork w) {
+        if (w.result != null) {
+            return w;
+        }
+        try {
+            long t0 = System.nanoTime();
+            w.uploadMs = (t0 - w.uploadStartNanos) / 1_000_000;
+            ObjectDigest stored = storage.digest(w.key);
+            if (stored == null) {
+                throw new StrataException(ErrorCode.S3_UPLOAD, w.key + ": not found in S3 right after its upload");
+            }
+            if (stored.size() != w.gzipBytes || !stored.sha256().equals(w.sha256)) {
+                throw new StrataException(ErrorCode.CHECKSUM_MISMATCH, w.key + ": S3 holds " + stored.size()
+                        + " bytes with SHA-256 " + stored.sha256() + ", but " + w.gzipBytes + " bytes with SHA-256 "
+                        + w.sha256 + " were uploaded");
+            }
+            w.verifyMs = (System.nanoTime() - t0) / 1_000_000;
+            storage.putJson(ObjectKeys.sidecarKey(w.key), sidecar(w));
+            insertManifest(w);
+            w.connection.commit();
+            return end(w, BatchResult.Status.ARCHIVED, null);
+        } catch (Exception e) {
+            StrataException se = e instanceof StrataException s ? s
+                    : new StrataException(ErrorCode.BATCH_FAILED, w.partition.describe() + ": " + e.getMessage(), e);
+            return fail(w, se);
+        }
+    }
+
+    /** Rolls the batch back: every row it exported is in the table again. */
+    public BatchWork fail(BatchWork w, Exception e) {
+        StrataException se = e instanceof StrataException s ? s
+                : new StrataException(ErrorCode.S3_UPLOAD, (w.key != null ? w.key : w.partition.describe()) + ": "
+                        + rootMessage(e), e);
+        LOG.warn("batch {} failed, rolled back: {}", w.partition.describe(), se.getMessage());
+        return end(w, BatchResult.Status.FAILED, se.getMessage());
+    }
+
+    /** Adds the batch's result to its run (which logs the progress line). */
+    public BatchResult record(BatchWork w, RunContext run) {
+        if (w.result == null) {
+            fail(w, new StrataException(ErrorCode.BATCH_FAILED, "batch ended without a result"));
+        }
+        run.add(w.result);
+        return w.result;
+    }
+
+    private BatchWork end(BatchWork w, BatchResult.Status status, String error) {
+        if (w.connection != null) {
+            try {
+                if (status != BatchResult.Status.ARCHIVED) {
+                    w.connection.rollback();
+                }
+            } catch (SQLException ignored) {
+                // the connection is gone, and with it the transaction
+            }
+            try {
+                w.connection.close();
+            } catch (SQLException ignored) {
+                // nothing left to release
+            }
+            w.connection = null;
+        }
+        if (w.file != null) {
+            try {
+                Files.deleteIfExists(w.file);
+            } catch (IOException e) {
+                LOG.warn("cannot delete temp file {}: {}", w.file, e.getMessage());
+            }
+        }
+        w.result = result(w, status, error);
+        return w;
+    }
+
+    private static BatchResult result(BatchWork w, BatchResult.Status status, String error) {
+        Partition p = w.partition;
+        return new BatchResult(p.job().name(), p.window().label(), p.tenant(), status, w.chunk, w.key,
+                status == BatchResult.Status.ARCHIVED ? w.rows : 0, w.rawBytes, w.gzipBytes, w.elapsedMs(), error);
+    }
+
+    private static boolean tryLock(Connection c, Partition p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            ps.setLong(1, lockKey(p));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** A 64-bit advisory lock key per partition, the same in every instance. */
+    static long lockKey(Partition p) {
+        String id = "strata|" + p.job().name() + "|" + p.tenantSplit() + "|" + p.tenant() + "|" + p.window().start();
+        byte[] h = S3Storage.sha256().digest(id.getBytes(StandardCharsets.UTF_8));
+        long key = 0;
+        for (int i = 0; i < 8; i++) {
+            key = (key << 8) | (h[i] & 0xff);
+        }
+        return key;
+    }
+
+    private int nextChunk(Connection c, Partition p) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(chunk), 0) + 1 FROM " + schema
+                + ".manifest WHERE job = ? AND window_start = ? AND tenant IS NOT DISTINCT FROM ?")) {
+            ps.setString(1, p.job().name());
+            ps.setObject(2, p.window().startAt(p.job().zone()));
+            ps.setString(3, p.tenant());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private void insertManifest(BatchWork w) throws SQLException {
+        Partition p = w.partition;
+        String sql = "INSERT INTO " + schema + ".manifest (job, table_name, tenant, window_start, window_end, chunk,"
+                + " bucket, object_key, format, columns, row_count, raw_bytes, gzip_bytes, sha256, deleted, export_ms,"
+                + " upload_ms, verify_ms, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        try (PreparedStatement ps = w.connection.prepareStatement(sql)) {
+            ps.setString(1, p.job().name());
+            ps.setString(2, p.job().qualifiedTable());
+            ps.setString(3, p.tenant());
+            ps.setObject(4, p.window().startAt(p.job().zone()));
+            ps.setObject(5, p.window().endAt(p.job().zone()));
+            ps.setInt(6, w.chunk);
+            ps.setString(7, storage.bucket());
+            ps.setString(8, w.key);
+            ps.setString(9, p.job().format().extension());
+            ps.setString(10, columnsJson(w).toString());
+            ps.setLong(11, w.rows);
+            ps.setLong(12, w.rawBytes);
+            ps.setLong(13, w.gzipBytes);
+            ps.setString(14, w.sha256);
+            ps.setBoolean(15, p.job().delete());
+            ps.setLong(16, w.exportMs);
+            ps.setLong(17, w.uploadMs);
+            ps.setLong(18, w.verifyMs);
+            ps.setLong(19, w.runId);
+            ps.executeUpdate();
+        }
+    }
+
+    private ArrayNode columnsJson(BatchWork w) {
+        ArrayNode cols = JSON.createArrayNode();
+        for (TableInfo.Column c : w.table.columns()) {
+            ObjectNode col = cols.addObject().put("name", c.name()).put("type", c.type());
+            if (c.generated()) {
+                col.put("generated", true);
+            }
+            if (c.identity()) {
+                col.put("identity", true);
+            }
+        }
+        return cols;
+    }
+
+    /** The sidecar: enough to restore the object with nothing but the bucket. */
+    private byte[] sidecar(BatchWork w) throws IOException {
+        Partition p = w.partition;
+        ObjectNode s = JSON.createObjectNode();
+        s.put("tool", "strata").put("version", Version.VERSION).put("job", p.job().name())
+                .put("table", p.job().qualifiedTable());
+        if (p.tenantSplit()) {
+            s.put("tenantColumn", p.job().tenantColumn()).put("tenant", p.tenant());
+        }
+        s.put("timestampColumn", p.job().timestampColumn())
+                .put("windowStart", p.window().startAt(p.job().zone()).toString())
+                .put("windowEnd", p.window().endAt(p.job().zone()).toString())
+                .put("chunk", w.chunk)
+                .put("format", p.job().format().extension())
+                .put("compression", "gzip");
+        s.set("columns", columnsJson(w));
+        s.put("rows", w.rows).put("rawBytes", w.rawBytes).put("bytes", w.gzipBytes).put("sha256", w.sha256)
+                .put("deletedFromSource", p.job().delete()).put("archivedAt", Instant.now().toString());
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + root.getMessage() + ")";
+    }
+
+    /** Counts the bytes that pass. */
+    static final class CountingOutputStream extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        long count() {
+            return count;
+        }
+    }
+}

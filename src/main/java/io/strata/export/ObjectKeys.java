@@ -1,0 +1,52 @@
+package io.strata.export;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The S3 layout: {@code {prefix}/{job}/{tenant?}/{yyyy}/{MM}/{dd}/{table}-{yyyyMMddHH}-c{chunk}.{csv|jsonl}.gz},
+ * and beside each object its sidecar, the same key with {@code .json} appended.
+ */
+public final class ObjectKeys {
+
+    private ObjectKeys() {}
+
+    public static String objectKey(String prefix, Partition p, int chunk) {
+        StringBuilder key = new StringBuilder();
+        if (!prefix.isEmpty()) {
+            key.append(prefix).append('/');
+        }
+        key.append(p.job().name()).append('/');
+        if (p.tenantSplit()) {
+            key.append(p.tenant() == null ? "_null" : segment(p.tenant())).append('/');
+        }
+        Window w = p.window();
+        key.append(String.format("%04d/%02d/%02d/", w.start().getYear(), w.start().getMonthValue(), w.start().getDayOfMonth()));
+        key.append(p.job().table()).append('-').append(w.label()).append("-c").append(chunk)
+                .append('.').append(p.job().format().extension()).append(".gz");
+        return key.toString();
+    }
+
+    public static String sidecarKey(String objectKey) {
+        return objectKey + ".json";
+    }
+
+    /** The job's part of the bucket: everything Strata writes for it starts with this. */
+    public static String jobPrefix(String prefix, String job) {
+        return (prefix.isEmpty() ? "" : prefix + "/") + job + "/";
+    }
+
+    /** A tenant value as one safe path segment: letters, digits, '.', '-', '_' as they are, the rest %XX. */
+    static String segment(String value) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_'
+                    || (c == '.' && out.length() > 0)) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
+    }
+}

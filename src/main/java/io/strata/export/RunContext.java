@@ -1,0 +1,93 @@
+package io.strata.export;
+
+import io.strata.config.JobConfig;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * One run of one job, shared by its batches (which may run in parallel): the run log row it writes
+ * to, the partitions it found, and what each batch became.
+ */
+public final class RunContext {
+
+    private final JobConfig job;
+    private final TableInfo table;
+    private final String trigger;
+    private final List<Partition> partitions;
+    private final List<BatchResult> results = Collections.synchronizedList(new ArrayList<>());
+    private final Consumer<RunContext> onBatch;
+    private final BooleanSupplier paused;
+    private final long startedNanos = System.nanoTime();
+    private long runId;
+
+    public RunContext(JobConfig job, TableInfo table, String trigger, List<Partition> partitions,
+            Consumer<RunContext> onBatch, BooleanSupplier paused) {
+        this.job = job;
+        this.table = table;
+        this.trigger = trigger;
+        this.partitions = List.copyOf(partitions);
+        this.onBatch = onBatch;
+        this.paused = paused;
+    }
+
+    public JobConfig job() {
+        return job;
+    }
+
+    public TableInfo table() {
+        return table;
+    }
+
+    public String trigger() {
+        return trigger;
+    }
+
+    public List<Partition> partitions() {
+        return partitions;
+    }
+
+    public long runId() {
+        return runId;
+    }
+
+    void runId(long id) {
+        this.runId = id;
+    }
+
+    boolean paused() {
+        return paused.getAsBoolean();
+    }
+
+    void add(BatchResult result) {
+        results.add(result);
+        onBatch.accept(this);
+    }
+
+    public List<BatchResult> results() {
+        synchronized (results) {
+            return List.copyOf(results);
+        }
+    }
+
+    public BatchResult lastResult() {
+        synchronized (results) {
+            return results.isEmpty() ? null : results.get(results.size() - 1);
+        }
+    }
+
+    public long elapsedMs() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    /** Milliseconds until the remaining partitions are done at the pace so far; -1 before the first one. */
+    public long etaMs() {
+        int done = results.size();
+        if (done == 0) {
+            return -1;
+        }
+        return elapsedMs() * (partitions.size() - done) / done;
+    }
+}

@@ -1,0 +1,29 @@
+package io.strata.export;
+
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
+/** Quoting for the few statements that cannot take bind parameters (COPY). */
+public final class Sql {
+
+    private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final DateTimeFormatter OFFSET = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ssxxx");
+
+    private Sql() {}
+
+    public static String ident(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    public static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    /** A timestamp literal for local time {@code t}: naive for timestamp columns, with the zone's offset for timestamptz. */
+    public static String timestamp(LocalDateTime t, ZoneId zone, boolean withZone) {
+        return withZone
+                ? "'" + t.atZone(zone).format(OFFSET) + "'::timestamptz"
+                : "'" + t.format(LOCAL) + "'::timestamp";
+    }
+}

@@ -1,0 +1,78 @@
+package io.strata.export;
+
+import io.strata.ErrorCode;
+import io.strata.StrataException;
+import io.strata.config.JobConfig;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What Strata needs to know of a job's table, read from the catalog at start-up. */
+public record TableInfo(String qualifiedName, List<Column> columns, boolean timestampHasZone, boolean timestampIndexed) {
+
+    /** @param generated a stored generated column: archived, but recomputed rather than inserted on restore */
+    public record Column(String name, String type, boolean generated, boolean identity) {}
+
+    public static TableInfo inspect(Connection c, JobConfig job) throws SQLException {
+        String qualified = Sql.ident(job.schema()) + "." + Sql.ident(job.table());
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attgenerated <> '', a.attidentity <> ''"
+                        + " FROM pg_attribute a WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
+                        + " ORDER BY a.attnum")) {
+            ps.setString(1, qualified);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
+                }
+            }
+        }
+        if (columns.isEmpty()) {
+            throw new StrataException(ErrorCode.UNKNOWN_TABLE, "job '" + job.name() + "': table " + job.qualifiedTable()
+                    + " does not exist (or has no columns) in this database");
+        }
+        Column ts = find(job, columns, job.timestampColumn(), "timestampColumn");
+        boolean hasZone;
+        if (ts.type().startsWith("timestamp with time zone")) {
+            hasZone = true;
+        } else if (ts.type().startsWith("timestamp without time zone")) {
+            hasZone = false;
+        } else {
+            throw new StrataException(ErrorCode.UNKNOWN_COLUMN, "job '" + job.name() + "': timestampColumn "
+                    + job.timestampColumn() + " of " + job.qualifiedTable() + " is " + ts.type()
+                    + "; it must be timestamp or timestamptz");
+        }
+        if (job.tenantColumn() != null) {
+            find(job, columns, job.tenantColumn(), "tenantColumn");
+        }
+        boolean indexed;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+                        + " AND a.attnum = i.indkey[0] WHERE i.indrelid = to_regclass(?) AND a.attname = ? AND i.indisvalid)")) {
+            ps.setString(1, qualified);
+            ps.setString(2, job.timestampColumn());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                indexed = rs.getBoolean(1);
+            }
+        }
+        c.rollback();
+        return new TableInfo(qualified, List.copyOf(columns), hasZone, indexed);
+    }
+
+    private static Column find(JobConfig job, List<Column> columns, String name, String key) {
+        return columns.stream().filter(col -> col.name().equals(name)).findFirst().orElseThrow(() ->
+                new StrataException(ErrorCode.UNKNOWN_COLUMN, "job '" + job.name() + "': " + key + " " + name
+                        + " is not a column of " + job.qualifiedTable() + " (columns: "
+                        + String.join(", ", columns.stream().map(Column::name).toList()) + ")"));
+    }
+
+    /** The statement an operator runs to give the timestamp column the index that finding due rows needs. */
+    public static String suggestedIndex(JobConfig job) {
+        return "CREATE INDEX CONCURRENTLY " + Sql.ident(job.table() + "_" + job.timestampColumn() + "_idx") + " ON "
+                + Sql.ident(job.schema()) + "." + Sql.ident(job.table()) + " (" + Sql.ident(job.timestampColumn()) + ");";
+    }
+}

@@ -1,0 +1,194 @@
+package io.strata.storage;
+
+import io.strata.ErrorCode;
+import io.strata.StrataException;
+import io.strata.config.StrataConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Strata's view of the bucket: the checks at start-up, the read-back that verifies an upload, the
+ * sidecars, and listings. Uploads of archive objects go through camel-aws2-s3 with the same client.
+ */
+public final class S3Storage implements AutoCloseable {
+
+    private final S3Client client;
+    private final String bucket;
+    private final String endpoint;
+    private final boolean createBucket;
+
+    public S3Storage(S3Client client, String bucket, String endpoint, boolean createBucket) {
+        this.client = client;
+        this.bucket = bucket;
+        this.endpoint = endpoint;
+        this.createBucket = createBucket;
+    }
+
+    /** Builds the client for {@code s3}; {@code endpoint} overrides s3.endpoint (the embedded server's URL). */
+    public static S3Storage connect(StrataConfig.S3Config s3, String endpoint, String accessKey, String secretKey) {
+        S3ClientBuilder b = S3Client.builder()
+                .region(Region.of(s3.region()))
+                .forcePathStyle(s3.pathStyle())
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .maxConnections(32)
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(60)));
+        if (endpoint != null && !endpoint.isEmpty()) {
+            b.endpointOverride(URI.create(endpoint));
+        }
+        AwsCredentialsProvider credentials = accessKey != null && !accessKey.isEmpty()
+                ? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey))
+                : DefaultCredentialsProvider.builder().build();
+        b.credentialsProvider(credentials);
+        String shown = endpoint == null || endpoint.isEmpty() ? "AWS S3 (" + s3.region() + ")" : endpoint;
+        return new S3Storage(b.build(), s3.bucket(), shown, s3.createBucket());
+    }
+
+    public S3Client client() {
+        return client;
+    }
+
+    public String bucket() {
+        return bucket;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    /** Fails with a clear code when S3 cannot be reached, refuses us, or has no bucket (unless we may create it). */
+    public void checkBucket() {
+        try {
+            client.headBucket(r -> r.bucket(bucket));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                if (!createBucket) {
+                    throw new StrataException(ErrorCode.S3_NO_BUCKET, "bucket '" + bucket + "' does not exist at "
+                            + endpoint + "; create it, or set strata.s3.createBucket: true");
+                }
+                try {
+                    client.createBucket(r -> r.bucket(bucket));
+                } catch (S3Exception ce) {
+                    throw failure("cannot create bucket '" + bucket + "'", ce);
+                }
+                return;
+            }
+            throw failure("cannot open bucket '" + bucket + "'", e);
+        } catch (SdkClientException e) {
+            throw failure("cannot open bucket '" + bucket + "'", e);
+        }
+    }
+
+    /** Maps an SDK exception to a coded one that says where and why. */
+    public StrataException failure(String what, Exception e) {
+        if (e instanceof S3Exception s3 && (s3.statusCode() == 403 || s3.statusCode() == 401)) {
+            String code = s3.awsErrorDetails() == null ? "" : " (" + s3.awsErrorDetails().errorCode() + ")";
+            return new StrataException(ErrorCode.S3_AUTH,
+                    what + ": " + endpoint + " refused the credentials" + code, e);
+        }
+        if (e instanceof SdkClientException) {
+            return new StrataException(ErrorCode.S3_CONNECTION, what + ": cannot reach S3 at " + endpoint + ": "
+                    + rootMessage(e), e);
+        }
+        return new StrataException(ErrorCode.S3_UPLOAD, what + " at " + endpoint + ": " + rootMessage(e), e);
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + root + ")";
+    }
+
+    /** Reads the object back from S3, streaming, and returns what S3 holds: its size and SHA-256. */
+    public ObjectDigest digest(String key) {
+        try (ResponseInputStream<GetObjectResponse> in = client.getObject(r -> r.bucket(bucket).key(key))) {
+            return digest(in);
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (IOException e) {
+            throw new StrataException(ErrorCode.S3_CONNECTION, "reading back " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static ObjectDigest digest(InputStream in) throws IOException {
+        MessageDigest sha = sha256();
+        byte[] buf = new byte[1 << 16];
+        long size = 0;
+        try (DigestInputStream din = new DigestInputStream(in, sha)) {
+            for (int n; (n = din.read(buf)) > 0; ) {
+                size += n;
+            }
+        }
+        return new ObjectDigest(size, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    public static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void putJson(String key, byte[] json) {
+        client.putObject(r -> r.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromBytes(json));
+    }
+
+    public ResponseInputStream<GetObjectResponse> open(String key) {
+        return client.getObject(r -> r.bucket(bucket).key(key));
+    }
+
+    public boolean exists(String key) {
+        try {
+            client.headObject(r -> r.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    public List<S3Object> list(String prefix) {
+        List<S3Object> out = new ArrayList<>();
+        client.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(prefix)).contents().forEach(out::add);
+        return out;
+    }
+
+    public void delete(String key) {
+        client.deleteObject(r -> r.bucket(bucket).key(key));
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

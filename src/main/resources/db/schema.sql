@@ -1,0 +1,54 @@
+-- Strata's own tables. Every statement is idempotent; the installer runs this file under an
+-- advisory lock at start-up, with ${schema} replaced by strata.schema.
+
+CREATE SCHEMA IF NOT EXISTS ${schema};
+
+-- One row per run of a job: a scheduled run, an 'archive' command, a JMX runNow().
+CREATE TABLE IF NOT EXISTS ${schema}.run (
+    id                 bigserial PRIMARY KEY,
+    job                text        NOT NULL,
+    instance           text        NOT NULL,           -- host:pid of the process that ran it
+    trigger            text        NOT NULL,           -- schedule | command | jmx
+    started_at         timestamptz NOT NULL DEFAULT now(),
+    ended_at           timestamptz,
+    status             text        NOT NULL DEFAULT 'running'
+                       CHECK (status IN ('running', 'succeeded', 'failed', 'partial', 'stopped')),
+    partitions         integer     NOT NULL DEFAULT 0,  -- batches found due
+    partitions_done    integer     NOT NULL DEFAULT 0,  -- batches archived (an object each)
+    partitions_failed  integer     NOT NULL DEFAULT 0,
+    partitions_skipped integer     NOT NULL DEFAULT 0,  -- held by another instance, or empty when reached
+    rows_archived      bigint      NOT NULL DEFAULT 0,
+    raw_bytes          bigint      NOT NULL DEFAULT 0,
+    gzip_bytes         bigint      NOT NULL DEFAULT 0,
+    error              text
+);
+CREATE INDEX IF NOT EXISTS run_job_started ON ${schema}.run (job, started_at DESC);
+
+-- One row per archived object, inserted in the same transaction that deletes the object's rows.
+CREATE TABLE IF NOT EXISTS ${schema}.manifest (
+    id            bigserial PRIMARY KEY,
+    job           text        NOT NULL,
+    table_name    text        NOT NULL,           -- schema.table the rows came from
+    tenant        text,                           -- null unless the job splits by tenant
+    window_start  timestamptz NOT NULL,
+    window_end    timestamptz NOT NULL,
+    chunk         integer     NOT NULL,           -- 1, then 2, 3 ... for rows that arrive late
+    bucket        text        NOT NULL,
+    object_key    text        NOT NULL,
+    format        text        NOT NULL CHECK (format IN ('csv', 'jsonl')),
+    columns       jsonb       NOT NULL,           -- [{"name":..,"type":..}] in export order
+    row_count     bigint      NOT NULL,
+    raw_bytes     bigint      NOT NULL,           -- before gzip
+    gzip_bytes    bigint      NOT NULL,           -- the object's size in S3
+    sha256        text        NOT NULL,           -- of the object as S3 holds it (hex)
+    deleted       boolean     NOT NULL,           -- false for export-only jobs (delete: false)
+    export_ms     integer     NOT NULL,
+    upload_ms     integer     NOT NULL,
+    verify_ms     integer     NOT NULL,
+    run_id        bigint      REFERENCES ${schema}.run (id),
+    archived_at   timestamptz NOT NULL DEFAULT now(),
+    state         text        NOT NULL DEFAULT 'archived' CHECK (state IN ('archived', 'restored')),
+    restored_at   timestamptz,
+    UNIQUE (bucket, object_key)
+);
+CREATE INDEX IF NOT EXISTS manifest_job_window ON ${schema}.manifest (job, window_start);
