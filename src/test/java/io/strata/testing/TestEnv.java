@@ -1,0 +1,164 @@
+package io.strata.testing;
+
+import io.strata.cli.Cli;
+import io.strata.storage.EmbeddedS3;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real things tests talk to: PostgreSQL over JDBC (database {@code strata_test}, created when
+ * missing; {@code STRATA_TEST_PG} overrides the server URL) and an S3 server over HTTP (s3proxy on a
+ * loopback port, its objects in a temp directory so tests can corrupt them).
+ */
+public final class TestEnv {
+
+    public static final String SERVER = env("STRATA_TEST_PG", "jdbc:postgresql://127.0.0.1:5432/");
+    public static final String DB = "strata_test";
+    public static final String URL = SERVER + DB;
+    public static final String USER = env("STRATA_TEST_PGUSER", "postgres");
+
+    private static boolean created;
+
+    private TestEnv() {}
+
+    private static String env(String name, String dflt) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? dflt : v;
+    }
+
+    public static synchronized Connection connect() throws SQLException {
+        if (!created) {
+            try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, "");
+                    Statement st = c.createStatement()) {
+                ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DB + "'");
+                if (!rs.next()) {
+                    st.execute("CREATE DATABASE " + DB);
+                }
+            }
+            created = true;
+        }
+        Connection c = DriverManager.getConnection(URL, USER, "");
+        c.setAutoCommit(true);
+        return c;
+    }
+
+    public static void sql(String... statements) {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    public static long count(String sql) {
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    public static List<String> column(String sql) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** Drops Strata's tables in {@code schema} and any table a test made, so each test starts clean. */
+    public static void resetSchema(String schema) {
+        sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+
+    /** An S3 server over HTTP whose objects live under {@code dir}. */
+    public static EmbeddedS3 s3(Path dir) {
+        try {
+            return EmbeddedS3.start(dir, 0);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Writes a config file: database {@code strata_test}, the given S3 endpoint with bucket {@code test}
+     * (created), Strata's tables in {@code schema}, and {@code jobsYaml} (list items, indented two spaces).
+     */
+    public static Path config(Path dir, String endpoint, String schema, String jobsYaml) {
+        return config(dir, endpoint, schema, "", jobsYaml);
+    }
+
+    public static Path config(Path dir, String endpoint, String schema, String extraYaml, String jobsYaml) {
+        String yaml = "strata:\n"
+                + "  database: { url: \"" + URL + "\", user: " + USER + " }\n"
+                + "  s3:\n"
+                + "    bucket: test\n"
+                + "    endpoint: \"" + endpoint + "\"\n"
+                + "    accessKey: " + EmbeddedS3.ACCESS_KEY + "\n"
+                + "    secretKey: " + EmbeddedS3.SECRET_KEY + "\n"
+                + "    createBucket: true\n"
+                + "  schema: " + schema + "\n"
+                + "  tempDir: " + dir.resolve("tmp") + "\n"
+                + extraYaml
+                + "  jobs:\n" + jobsYaml;
+        try {
+            Path file = dir.resolve("strata-" + schema + ".yaml");
+            Files.writeString(file, yaml);
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The result of a command run in this JVM. */
+    public record Run(int exit, String out, String err) {
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out + "\n--- stderr\n" + err;
+        }
+    }
+
+    /** Runs the command line in this JVM, as {@code java -jar strata.jar ARGS} would. */
+    public static Run cli(String... args) {
+        return cli(Map.of(), args);
+    }
+
+    public static Run cli(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = new Cli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                name -> env.containsKey(name) ? env.get(name) : System.getenv(name)).run(args);
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Starts {@code java -cp <test classpath> io.strata.StrataApplication ARGS} as a child process. */
+    public static ProcessBuilder child(List<String> jvmArgs, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("io.strata.StrataApplication");
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
+    }
+}
