@@ -22,6 +22,17 @@ public final class Database implements AutoCloseable {
 
     /** Opens the pool and checks one connection, so a wrong URL or password fails here, clearly. */
     public static Database open(StrataConfig.DatabaseConfig db) {
+        // One plain connection first: a refused connection or a wrong password fails at once here,
+        // where the pool would keep retrying until its timeout.
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", db.user());
+        props.setProperty("password", db.password());
+        props.setProperty("connectTimeout", "10");
+        try (Connection probe = java.sql.DriverManager.getConnection(db.url(), props)) {
+            probe.isValid(5);
+        } catch (SQLException e) {
+            throw connectionError(db.url(), db.user(), e);
+        }
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(db.url());
         hc.setUsername(db.user());
