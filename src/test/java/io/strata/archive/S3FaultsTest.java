@@ -1,0 +1,99 @@
+package io.strata.archive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.strata.StrataRuntime;
+import io.strata.config.ConfigLoader;
+import io.strata.export.RunSummary;
+import io.strata.storage.EmbeddedS3;
+import io.strata.testing.FaultyProxy;
+import io.strata.testing.TestEnv;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** S3 failing under a batch: nothing is deleted, the run is marked failed, the next run succeeds. */
+class S3FaultsTest {
+
+    static final String SCHEMA = "strata_t_s3faults";
+    static final String T = SCHEMA + ".events";
+
+    @TempDir
+    Path dir;
+    EmbeddedS3 s3;
+    FaultyProxy proxy;
+    Path config;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        TestEnv.resetSchema(SCHEMA);
+        // One hour of hard-to-compress rows: ~20 MB raw, ~10 MB gzipped, so the upload is multipart.
+        TestEnv.sql("CREATE SCHEMA " + SCHEMA,
+                "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, v text)",
+                "CREATE INDEX ON " + T + " (at)",
+                "INSERT INTO " + T + " SELECT g, date_trunc('hour', now()) - interval '3 days' + (g % 3600) * interval '1 second',"
+                        + " md5(g::text) || md5((g + 1)::text) || md5((g * 7)::text) FROM generate_series(1, 200000) g");
+        s3 = TestEnv.s3(dir.resolve("s3"));
+        proxy = new FaultyProxy(s3.port());
+        config = TestEnv.config(dir, proxy.endpoint(), SCHEMA, """
+                  - name: ev
+                    table: %s
+                    timestampColumn: at
+                    keep: P2D
+                """.formatted(T));
+        Files.writeString(config, Files.readString(config).replace("    createBucket: true\n",
+                "    createBucket: true\n    partSize: 5MB\n"));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        proxy.close();
+        s3.close();
+    }
+
+    private void assertNothingArchived() {
+        assertEquals(200000, TestEnv.count("SELECT count(*) FROM " + T), "every row is still in the table");
+        assertEquals(0, TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".manifest"));
+        assertEquals("failed", TestEnv.column("SELECT status FROM " + SCHEMA + ".run ORDER BY id DESC LIMIT 1").get(0));
+    }
+
+    private void assertArchived() {
+        assertEquals(0, TestEnv.count("SELECT count(*) FROM " + T));
+        assertEquals(200000, TestEnv.count("SELECT sum(row_count) FROM " + SCHEMA + ".manifest"));
+        assertEquals("succeeded", TestEnv.column("SELECT status FROM " + SCHEMA + ".run ORDER BY id DESC LIMIT 1").get(0));
+    }
+
+    @Test
+    void s3FailingMidUploadDeletesNothingAndTheNextRunSucceeds() {
+        proxy.cutAfter(7L << 20);
+        TestEnv.Run failed = TestEnv.cli("--config", config.toString(), "archive");
+        assertEquals(1, failed.exit(), failed.toString());
+        assertTrue(failed.out().contains("FAILED, rolled back"), failed.out());
+        assertNothingArchived();
+
+        proxy.heal();
+        TestEnv.Run ok = TestEnv.cli("--config", config.toString(), "archive");
+        assertEquals(0, ok.exit(), ok.toString());
+        assertArchived();
+    }
+
+    @Test
+    void s3DownWhenTheRunStartsDeletesNothingAndTheNextRunSucceeds() {
+        try (StrataRuntime rt = StrataRuntime.start(new ConfigLoader().load(config), StrataRuntime.Mode.COMMAND)) {
+            proxy.down();
+            RunSummary failed = rt.archive("ev", "test");
+            assertEquals("failed", failed.status(), failed.toString());
+            assertTrue(failed.errors().get(0).contains("S3_"), failed.errors().toString());
+            assertNothingArchived();
+
+            proxy.heal();
+            RunSummary ok = rt.archive("ev", "test");
+            assertEquals("succeeded", ok.status(), ok.toString());
+            assertArchived();
+        }
+    }
+}
