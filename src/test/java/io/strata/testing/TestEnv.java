@@ -156,7 +156,11 @@ public final class TestEnv {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        // Surefire runs tests from a manifest-only jar; the real class path is in this property. An
+        // empty entry would put the working directory (the repository, with its routes/) on it.
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        cmd.add(String.join(java.io.File.pathSeparator, java.util.Arrays.stream(cp.split(java.io.File.pathSeparator))
+                .filter(s -> !s.isBlank()).toList()));
         cmd.add("io.strata.StrataApplication");
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
