@@ -77,6 +77,12 @@ public final class BatchArchiver {
         long t0 = System.nanoTime();
         try {
             w.connection = database.connection();
+            try (java.sql.Statement st = w.connection.createStatement()) {
+                // A batch is long on purpose: its transaction stays open through upload and verify.
+                // It gives up, rather than wait, on rows an application transaction keeps locked.
+                st.execute("SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0;"
+                        + " SET LOCAL lock_timeout = '30s'");
+            }
             if (!tryLock(w.connection, p)) {
                 return end(w, BatchResult.Status.LOCKED, "another instance holds this partition");
             }
