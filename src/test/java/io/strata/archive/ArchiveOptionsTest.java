@@ -147,6 +147,17 @@ class ArchiveOptionsTest {
     }
 
     @Test
+    void startupWarnsWhenTheTimestampColumnHasNoIndexAndNamesTheStatementToRun() throws Exception {
+        TestEnv.sql("DROP INDEX " + SCHEMA + ".events_at_idx");
+        Process p = TestEnv.child(List.of(), "--config", config(""), "archive", "--dry-run")
+                .redirectError(dir.resolve("err.log").toFile()).redirectOutput(dir.resolve("out.log").toFile()).start();
+        assertEquals(0, p.waitFor());
+        String err = Files.readString(dir.resolve("err.log"));
+        assertTrue(err.contains("has no index on at") && err.contains("CREATE INDEX CONCURRENTLY \"events_at_idx\" ON \""
+                + SCHEMA + "\".\"events\" (\"at\");"), err);
+    }
+
+    @Test
     void dryRunListsDuePartitionsWithCountsAndChangesNothing() throws Exception {
         TestEnv.Run run = TestEnv.cli("--config", config(""), "archive", "--dry-run");
         assertEquals(0, run.exit(), run.toString());
