@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.strata.storage.EmbeddedS3;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -17,23 +17,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.postgresql.PGConnection;
 
-class ArchiveFormatsTest {
+class ArchiveFormatsTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_formats";
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
 
     @BeforeEach
     void setUp() {
-        TestEnv.resetSchema(SCHEMA);
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + SCHEMA + ".events (id bigint PRIMARY KEY, at timestamptz NOT NULL, tenant int,"
                         + " note text, amount numeric(20,6), payload jsonb, blob bytea, tags text[])",
@@ -47,29 +45,16 @@ class ArchiveFormatsTest {
                 // recent rows are not due
                 "INSERT INTO " + SCHEMA + ".events SELECT g, now() - interval '1 hour', 0, 'fresh', 0, '{}', NULL, NULL"
                         + " FROM generate_series(1001, 1010) g");
-        s3 = TestEnv.s3(dir.resolve("s3"));
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        s3.close();
-    }
-
-    private Path config(String format) {
-        return TestEnv.config(dir, s3.endpoint(), SCHEMA, """
-                  - name: ev
-                    table: %s.events
-                    timestampColumn: at
-                    keep: P2D
-                    batch: PT1H
-                    format: %s
-                """.formatted(SCHEMA, format));
+    private Path configFor(String format) {
+        return config(job("ev", SCHEMA + ".events", "batch: PT1H", "format: " + format));
     }
 
     @Test
     void csvArchiveMovesEveryDueRowIntoVerifiedObjectsThatParseBackToTheSameRows() throws Exception {
         List<String> before = copyLines("COPY (SELECT * FROM " + SCHEMA + ".events WHERE id <= 500) TO STDOUT (FORMAT csv)");
-        TestEnv.Run run = TestEnv.cli("--config", config("csv").toString(), "archive");
+        TestEnv.Run run = TestEnv.cli("--config", configFor("csv").toString(), "archive");
         assertEquals(0, run.exit(), run.toString());
 
         assertEquals(10, TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".events"), "only the fresh rows stay");
@@ -89,7 +74,7 @@ class ArchiveFormatsTest {
     @Test
     void jsonlArchiveWritesOneJsonObjectPerRowWithTypesPreserved() throws Exception {
         List<String> before = TestEnv.column("SELECT to_json(e)::text FROM " + SCHEMA + ".events e WHERE id <= 500");
-        TestEnv.Run run = TestEnv.cli("--config", config("jsonl").toString(), "archive", "--json");
+        TestEnv.Run run = TestEnv.cli("--config", configFor("jsonl").toString(), "archive", "--json");
         assertEquals(0, run.exit(), run.toString());
         JsonNode summary = new ObjectMapper().readTree(run.out());
         assertEquals(500, summary.at("/runs/0/rows").asLong(), run.out());

@@ -4,29 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strata.storage.EmbeddedS3;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ArchiveOptionsTest {
+class ArchiveOptionsTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_options";
     static final String T = SCHEMA + ".events";
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
 
     @BeforeEach
     void setUp() {
-        TestEnv.resetSchema(SCHEMA);
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + T + " (id bigserial PRIMARY KEY, at timestamp NOT NULL, tenant text, v text)",
                 "CREATE INDEX ON " + T + " (at)",
@@ -35,21 +33,10 @@ class ArchiveOptionsTest {
                         + " + (g % 3) * interval '1 hour', (ARRAY['a', 'b', NULL])[1 + g / 3 % 3], 'v' || g"
                         + " FROM generate_series(1, 90) g",
                 "INSERT INTO " + T + " (at, tenant, v) VALUES (now() AT TIME ZONE 'UTC', 'a', 'fresh')");
-        s3 = TestEnv.s3(dir.resolve("s3"));
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        s3.close();
-    }
-
-    private String config(String extraJobKeys) {
-        return TestEnv.config(dir, s3.endpoint(), SCHEMA, """
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                %s""".formatted(T, extraJobKeys.indent(4))).toString();
+    private String configWith(String... extraJobKeys) {
+        return config(job("ev", T, extraJobKeys)).toString();
     }
 
     private List<String> keys() throws Exception {
@@ -64,7 +51,7 @@ class ArchiveOptionsTest {
 
     @Test
     void rerunningArchivesNothingAndLateRowsBecomeChunkTwo() throws Exception {
-        String cfg = config("");
+        String cfg = configWith();
         assertEquals(0, TestEnv.cli("--config", cfg, "archive").exit());
         List<String> first = keys();
         assertEquals(3, first.size(), first.toString());
@@ -90,7 +77,7 @@ class ArchiveOptionsTest {
 
     @Test
     void exportOnlyJobKeepsTheRowsAndExportsEachWindowOnce() throws Exception {
-        String cfg = config("delete: false");
+        String cfg = configWith("delete: false");
         assertEquals(0, TestEnv.cli("--config", cfg, "archive").exit());
         assertEquals(91, TestEnv.count("SELECT count(*) FROM " + T), "rows stay");
         assertEquals(3, keys().size());
@@ -101,7 +88,7 @@ class ArchiveOptionsTest {
 
     @Test
     void tenantSplitWritesOneObjectPerTenantAndHourUnderTheTenantsPrefix() throws Exception {
-        assertEquals(0, TestEnv.cli("--config", config("tenantColumn: tenant"), "archive").exit());
+        assertEquals(0, TestEnv.cli("--config", configWith("tenantColumn: tenant"), "archive").exit());
         List<String> keys = keys();
         assertEquals(9, keys.size(), keys.toString());
         assertEquals(3, keys.stream().filter(k -> k.startsWith("ev/a/")).count());
@@ -113,7 +100,7 @@ class ArchiveOptionsTest {
 
     @Test
     void keepForeverArchivesNothing() throws Exception {
-        String cfg = TestEnv.config(dir, s3.endpoint(), SCHEMA, """
+        String cfg = config("""
                   - name: ev
                     table: %s
                     timestampColumn: at
@@ -127,7 +114,7 @@ class ArchiveOptionsTest {
 
     @Test
     void disabledJobIsSkippedAndNamingItIsAnError() throws Exception {
-        String cfg = TestEnv.config(dir, s3.endpoint(), SCHEMA, """
+        String cfg = config("""
                   - name: ev
                     table: %s
                     timestampColumn: at
@@ -149,7 +136,7 @@ class ArchiveOptionsTest {
     @Test
     void startupWarnsWhenTheTimestampColumnHasNoIndexAndNamesTheStatementToRun() throws Exception {
         TestEnv.sql("DROP INDEX " + SCHEMA + ".events_at_idx");
-        Process p = TestEnv.child(List.of(), "--config", config(""), "archive", "--dry-run")
+        Process p = TestEnv.child(List.of(), "--config", configWith(), "archive", "--dry-run")
                 .redirectError(dir.resolve("err.log").toFile()).redirectOutput(dir.resolve("out.log").toFile()).start();
         assertEquals(0, p.waitFor());
         String err = Files.readString(dir.resolve("err.log"));
@@ -159,7 +146,7 @@ class ArchiveOptionsTest {
 
     @Test
     void dryRunListsDuePartitionsWithCountsAndChangesNothing() throws Exception {
-        TestEnv.Run run = TestEnv.cli("--config", config(""), "archive", "--dry-run");
+        TestEnv.Run run = TestEnv.cli("--config", configWith(), "archive", "--dry-run");
         assertEquals(0, run.exit(), run.toString());
         assertTrue(run.out().contains("3 partition(s), 90 row(s) due"), run.out());
         assertEquals(91, TestEnv.count("SELECT count(*) FROM " + T));

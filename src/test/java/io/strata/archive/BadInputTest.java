@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.storage.EmbeddedS3;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -11,10 +12,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every kind of bad input: one clear message naming what is wrong, exit 2, and no row deleted. */
-class BadInputTest {
+class BadInputTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_badinput";
     static final String T = SCHEMA + ".events";
@@ -25,24 +25,22 @@ class BadInputTest {
                 keep: P2D
             """.formatted(T);
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
 
     @BeforeEach
     void setUp() {
-        TestEnv.resetSchema(SCHEMA);
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + T + " (id bigserial PRIMARY KEY, at timestamptz NOT NULL, v text)",
                 "CREATE INDEX ON " + T + " (at)",
                 "INSERT INTO " + T + " (at, v) SELECT now() - interval '5 days' + g * interval '1 minute', 'v'"
                         + " FROM generate_series(1, 100) g");
-        s3 = TestEnv.s3(dir.resolve("s3"));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        s3.close();
         assertEquals(100, TestEnv.count("SELECT count(*) FROM " + T), "no row was deleted");
     }
 
@@ -58,7 +56,7 @@ class BadInputTest {
     }
 
     private Path jobs(String jobsYaml) {
-        return TestEnv.config(dir, s3.endpoint(), SCHEMA, jobsYaml);
+        return config(jobsYaml);
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.strata.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strata.storage.EmbeddedS3;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Invariant 2: rows inserted into, or updated in, a window while it is being exported are neither
@@ -31,36 +29,30 @@ import org.junit.jupiter.api.io.TempDir;
  * run; afterwards every row is in exactly one place — the table or one manifested object — and holds
  * the last version its writer committed.
  */
-class ConcurrentChangesTest {
+class ConcurrentChangesTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_concurrent";
     static final String T = SCHEMA + ".events";
     static final int ROWS = 60_000;
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
 
     @BeforeEach
     void setUp() {
-        TestEnv.resetSchema(SCHEMA);
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, version int NOT NULL, pad text)",
                 "CREATE INDEX ON " + T + " (at)",
                 "INSERT INTO " + T + " SELECT g, date_trunc('hour', now()) - interval '3 days' + (g % 4) * interval '1 hour'"
                         + " + (g % 3000) * interval '1 second', 1, repeat('x', 200) FROM generate_series(1, " + ROWS + ") g");
-        s3 = TestEnv.s3(dir.resolve("s3"));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        s3.close();
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"csv", "jsonl"})
     void rowsInsertedOrUpdatedDuringTheExportAreNeitherLostNorDeletedUnarchived(String format) throws Exception {
-        Path cfg = TestEnv.config(dir, s3.endpoint(), SCHEMA, """
+        Path cfg = config("""
                   - name: ev
                     table: %s
                     timestampColumn: at
@@ -93,7 +85,7 @@ class ConcurrentChangesTest {
         }
         int inTable = found.size();
         for (String key : TestEnv.column("SELECT object_key FROM " + SCHEMA + ".manifest")) {
-            for (String line : ArchiveFormatsTest.gunzipLines(dir.resolve("s3/test").resolve(key))) {
+            for (String line : ArchiveFormatsTest.gunzipLines(object(key))) {
                 if (line.startsWith("id,")) {
                     continue;
                 }

@@ -3,7 +3,7 @@ package io.strata.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strata.storage.EmbeddedS3;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,47 +15,39 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Invariants 3 and 7 with real processes: {@code archive} killed with SIGKILL at random moments
  * loses nothing, and two processes archiving one job at once archive each partition once.
  */
-class CrashAndConcurrencyTest {
+class CrashAndConcurrencyTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_crash";
     static final String T = SCHEMA + ".events";
     static final int HOURS = 150;
     static final int ROWS = HOURS * 200;
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
     Path config;
 
     @BeforeEach
     void setUp() {
-        TestEnv.resetSchema(SCHEMA);
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, v text)",
                 "CREATE INDEX ON " + T + " (at)",
                 "INSERT INTO " + T + " SELECT g, date_trunc('hour', now()) - interval '3 days' - (g % " + HOURS + ") * interval '1 hour'"
                         + " + (g % 3571) * interval '1 second', md5(g::text) FROM generate_series(1, " + ROWS + ") g");
-        s3 = TestEnv.s3(dir.resolve("s3"));
-        config = TestEnv.config(dir, s3.endpoint(), SCHEMA, """
+        config = config("""
                   - name: ev
                     table: %s
                     timestampColumn: at
                     keep: P2D
                 """.formatted(T));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        s3.close();
     }
 
     private Process start(String name) throws Exception {
@@ -111,7 +103,7 @@ class CrashAndConcurrencyTest {
             }
             try (ResultSet rs = st.executeQuery("SELECT object_key, sha256, row_count FROM " + SCHEMA + ".manifest")) {
                 while (rs.next()) {
-                    Path object = dir.resolve("s3/test").resolve(rs.getString(1));
+                    Path object = object(rs.getString(1));
                     assertEquals(rs.getString(2), ArchiveFormatsTest.sha256(object), "object of " + rs.getString(1));
                     List<String> lines = ArchiveFormatsTest.gunzipLines(object);
                     assertEquals(rs.getLong(3), lines.size() - 1);

@@ -3,45 +3,37 @@ package io.strata.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strata.storage.EmbeddedS3;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The database connection dropped in the middle of a batch's COPY: nothing is deleted, the next run succeeds. */
-class DatabaseFaultsTest {
+class DatabaseFaultsTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_dbfaults";
     static final String T = SCHEMA + ".events";
     static final int ROWS = 400_000;
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
 
     @BeforeEach
     void setUp() {
-        TestEnv.resetSchema(SCHEMA);
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, v text)",
                 "INSERT INTO " + T + " SELECT g, date_trunc('hour', now()) - interval '3 days' + (g % 3600) * interval '1 second',"
                         + " repeat(md5(g::text), 4) FROM generate_series(1, " + ROWS + ") g",
                 "CREATE INDEX ON " + T + " (at)");
-        s3 = TestEnv.s3(dir.resolve("s3"));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        s3.close();
     }
 
     @Test
     void connectionTerminatedMidCopyDeletesNothingAndTheNextRunSucceeds() throws Exception {
-        Path cfg = TestEnv.config(dir, s3.endpoint(), SCHEMA, """
+        Path cfg = config("""
                   - name: ev
                     table: %s
                     timestampColumn: at

@@ -3,7 +3,7 @@ package io.strata.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strata.storage.EmbeddedS3;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,40 +12,37 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Invariant 6: one batch much larger than the heap archives in a JVM started with -Xmx256m. */
-class LargeBatchTest {
+class LargeBatchTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_large";
     static final String T = SCHEMA + ".events";
     static final int ROWS = 1_200_000;
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
 
     @BeforeEach
     void setUp() {
-        TestEnv.resetSchema(SCHEMA);
         // ~1.2 M rows of ~330 bytes as CSV in one hour: ~400 MB raw, far more than a 256 MB heap.
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, payload text)",
                 "INSERT INTO " + T + " SELECT g, date_trunc('hour', now()) - interval '3 days' + (g % 3600) * interval '1 second',"
                         + " repeat(md5(g::text), 10) FROM generate_series(1, " + ROWS + ") g",
                 "CREATE INDEX ON " + T + " (at)");
-        s3 = TestEnv.s3(dir.resolve("s3"));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        s3.close();
         TestEnv.resetSchema(SCHEMA);
     }
 
     @Test
     void aBatchFarLargerThanTheHeapArchivesWithXmx256m() throws Exception {
-        Path cfg = TestEnv.config(dir, s3.endpoint(), SCHEMA, """
+        Path cfg = config("""
                   - name: big
                     table: %s
                     timestampColumn: at

@@ -6,38 +6,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.strata.StrataRuntime;
 import io.strata.config.ConfigLoader;
 import io.strata.export.RunSummary;
-import io.strata.storage.EmbeddedS3;
 import io.strata.testing.FaultyProxy;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** S3 failing under a batch: nothing is deleted, the run is marked failed, the next run succeeds. */
-class S3FaultsTest {
+class S3FaultsTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_s3faults";
     static final String T = SCHEMA + ".events";
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
     FaultyProxy proxy;
     Path config;
 
     @BeforeEach
     void setUp() throws Exception {
-        TestEnv.resetSchema(SCHEMA);
         // One hour of hard-to-compress rows: ~20 MB raw, ~10 MB gzipped, so the upload is multipart.
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, v text)",
                 "CREATE INDEX ON " + T + " (at)",
                 "INSERT INTO " + T + " SELECT g, date_trunc('hour', now()) - interval '3 days' + (g % 3600) * interval '1 second',"
                         + " md5(g::text) || md5((g + 1)::text) || md5((g * 7)::text) FROM generate_series(1, 200000) g");
-        s3 = TestEnv.s3(dir.resolve("s3"));
         proxy = new FaultyProxy(s3.port());
         config = TestEnv.config(dir, proxy.endpoint(), SCHEMA, """
                   - name: ev
@@ -52,7 +50,6 @@ class S3FaultsTest {
     @AfterEach
     void tearDown() throws Exception {
         proxy.close();
-        s3.close();
     }
 
     private void assertNothingArchived() {

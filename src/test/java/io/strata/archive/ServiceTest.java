@@ -3,46 +3,38 @@ package io.strata.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strata.storage.EmbeddedS3;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The long-lived service archives on its schedule and stops cleanly on SIGTERM. */
-class ServiceTest {
+class ServiceTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_service";
     static final String T = SCHEMA + ".events";
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
 
     @BeforeEach
     void setUp() {
-        TestEnv.resetSchema(SCHEMA);
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, v text)",
                 "CREATE INDEX ON " + T + " (at)",
                 "INSERT INTO " + T + " SELECT g, date_trunc('hour', now()) - interval '3 days' - (g % 48) * interval '1 hour',"
                         + " md5(g::text) FROM generate_series(1, 48000) g");
-        s3 = TestEnv.s3(dir.resolve("s3"));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        s3.close();
     }
 
     @Test
     void serviceArchivesOnItsScheduleAndStopsCleanlyOnSigterm() throws Exception {
-        Path cfg = TestEnv.config(dir, s3.endpoint(), SCHEMA, """
+        Path cfg = config("""
                   - name: ev
                     table: %s
                     timestampColumn: at
