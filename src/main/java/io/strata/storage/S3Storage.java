@@ -24,6 +24,7 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -91,6 +92,8 @@ public final class S3Storage implements AutoCloseable {
                 }
                 try {
                     client.createBucket(r -> r.bucket(bucket));
+                } catch (BucketAlreadyOwnedByYouException raced) {
+                    // another instance created it a moment ago
                 } catch (S3Exception ce) {
                     throw failure("cannot create bucket '" + bucket + "'", ce);
                 }
