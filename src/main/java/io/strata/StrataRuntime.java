@@ -10,6 +10,7 @@ import io.strata.export.RunContext;
 import io.strata.export.RunSummary;
 import io.strata.export.TableInfo;
 import io.strata.manifest.RunLog;
+import io.strata.management.Management;
 import io.strata.manifest.SchemaInstaller;
 import io.strata.report.Report;
 import io.strata.report.ReportBuilder;
@@ -172,10 +173,13 @@ public final class StrataRuntime implements AutoCloseable {
         main.bind("jobRunner", runner);
         main.bind("batchArchiver", new BatchArchiver(database, storage, config.schema(), config.s3().prefix(),
                 config.tempDir(), config.gzipLevel(), this::stopping));
-        // Reporting (README: Operating Strata).
+        // Reporting and the operators' console (README: Operating Strata).
         ReportStore reports = new ReportStore(storage, config.s3().prefix(), config.report().out());
         main.bind("reportStore", reports);
         main.bind("reportBuilder", new ReportBuilder(database, config, jobs, reports));
+        if (mode == Mode.SERVICE) {
+            Management.http(main, config.management());
+        }
         for (JobState job : jobs.values()) {
             ExecutorService pool = Executors.newFixedThreadPool(job.config().concurrency(), threads(job.config().name()));
             closeables.add(pool::shutdownNow);
@@ -196,6 +200,7 @@ public final class StrataRuntime implements AutoCloseable {
             if (mode == Mode.SERVICE) {
                 camel.addRouteFromTemplate("report-schedule", "strata-report-schedule",
                         Map.of("cron", config.report().schedule().replace(' ', '+')));
+                closeables.add(Management.start(this));
             }
         } catch (Exception e) {
             throw new StrataException(ErrorCode.BATCH_FAILED, "cannot start the routes: " + e.getMessage(), e);
