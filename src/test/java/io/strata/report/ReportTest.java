@@ -138,6 +138,11 @@ class ReportTest {
         for (String ext : List.of("json", "csv", "html")) {
             assertTrue(Files.exists(dir.resolve("s3/test/reports/report-" + today() + "." + ext)), "uploaded ." + ext);
         }
+
+        TestEnv.Run text = TestEnv.cli("--config", config.toString(), "report", "--out", dir.resolve("text").toString());
+        assertEquals(0, text.exit(), text.toString());
+        assertTrue(text.out().contains("FAILED audit: run "), text.out());
+        assertTrue(text.out().contains(dir.resolve("text").resolve("report-" + today() + ".html").toString()), text.out());
     }
 
     @Test
