@@ -105,10 +105,11 @@ public final class Management implements AutoCloseable {
 
     /** Remote JMX for JConsole: an RMI registry and connector on one port, listening on {@code host} only. */
     private void rmi(String host, int port) throws IOException {
-        if (System.getProperty("java.rmi.server.hostname") == null) {
+        InetAddress address = InetAddress.getByName(host);
+        if (System.getProperty("java.rmi.server.hostname") == null && !address.isAnyLocalAddress()) {
             System.setProperty("java.rmi.server.hostname", host);  // the address the stubs tell clients to call back
         }
-        RMIServerSocketFactory sockets = new BoundSockets(InetAddress.getByName(host));
+        RMIServerSocketFactory sockets = new BoundSockets(address);
         registry = LocateRegistry.createRegistry(port, null, sockets);
         String url = "service:jmx:rmi://" + host + ":" + port + "/jndi/rmi://" + host + ":" + port + "/jmxrmi";
         rmi = JMXConnectorServerFactory.newJMXConnectorServer(new JMXServiceURL(url),
