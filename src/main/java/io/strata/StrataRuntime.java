@@ -200,10 +200,12 @@ public final class StrataRuntime implements AutoCloseable {
             if (mode == Mode.SERVICE) {
                 camel.addRouteFromTemplate("report-schedule", "strata-report-schedule",
                         Map.of("cron", config.report().schedule().replace(' ', '+')));
-                closeables.add(Management.start(this));
             }
         } catch (Exception e) {
             throw new StrataException(ErrorCode.BATCH_FAILED, "cannot start the routes: " + e.getMessage(), e);
+        }
+        if (mode == Mode.SERVICE) {
+            closeables.add(Management.start(this));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.strata.management;
 
+import io.strata.ErrorCode;
+import io.strata.StrataException;
 import io.strata.StrataRuntime;
 import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
@@ -62,6 +64,10 @@ public final class Management implements AutoCloseable {
         main.addInitialProperty("camel.management.port", String.valueOf(m.jolokiaPort()));
         main.addInitialProperty("camel.management.jolokiaEnabled", "true");
         main.addInitialProperty("camel.management.healthCheckEnabled", "true");
+        // Health is Strata's database and S3 (and Camel's context): a route an operator stopped or suspended
+        // on purpose, or a paused job, is not a reason for a probe to restart the service.
+        main.addInitialProperty("camel.health.routesEnabled", "false");
+        main.addInitialProperty("camel.health.consumersEnabled", "false");
         LOG.info("Jolokia at http://{}:{}/observe/jolokia, health at /observe/health", m.jolokiaHost(), m.jolokiaPort());
     }
 
@@ -86,9 +92,18 @@ public final class Management implements AutoCloseable {
             }
             StrataConfig.ManagementConfig cfg = rt.config().management();
             if (cfg.rmiPort() > 0) {
-                m.rmi(cfg.jolokiaHost(), cfg.rmiPort());
+                try {
+                    m.rmi(cfg.jolokiaHost(), cfg.rmiPort());
+                } catch (IOException e) {
+                    throw new StrataException(ErrorCode.CONFIG_INVALID, rt.config().source() + ": strata.management.rmiPort "
+                            + cfg.rmiPort() + " on " + cfg.jolokiaHost() + " cannot be used: "
+                            + e.getMessage().split(";")[0], e);
+                }
             }
             return m;
+        } catch (StrataException e) {
+            m.close();
+            throw e;
         } catch (Exception e) {
             m.close();
             throw new IllegalStateException("cannot start JMX: " + e.getMessage(), e);
