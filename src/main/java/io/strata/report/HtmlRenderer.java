@@ -75,7 +75,7 @@ public final class HtmlRenderer {
         Tables.days(h, r);
         h.append("<footer>Objects and restores come from the manifest table, runs from the run table, sizes and dead rows from"
                 + " PostgreSQL's statistics. Storage counts every archived object, restored ones too (they stay in S3); its cost"
-                + " is estimated at ").append(String.format(Locale.ROOT, "$%s", r.pricePerGbMonth())).append(" per GB and month. The same figures are in ")
+                + " is estimated at $").append(r.pricePerGbMonth()).append(" per GB and month. The same figures are in ")
                 .append(ReportStore.name(r.date())).append(".json and .csv.</footer></main></body></html>\n");
         return h.toString();
     }
