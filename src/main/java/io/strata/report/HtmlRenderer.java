@@ -82,7 +82,7 @@ public final class HtmlRenderer {
 
     private static void alerts(StringBuilder h, List<Report.Alert> alerts) {
         if (alerts.isEmpty()) {
-            h.append("<div class=\"ok\">No alerts: every job's last run succeeded, on schedule, and no job is behind.</div>");
+            h.append("<div class=\"ok\">No alerts: no job's last run failed, none is overdue, none is behind.</div>");
             return;
         }
         h.append("<ul class=\"alerts\">");
