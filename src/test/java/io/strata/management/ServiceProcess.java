@@ -40,12 +40,14 @@ final class ServiceProcess implements AutoCloseable {
         process = TestEnv.child(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), "--config", config.toString(), "run")
                 .directory(dir.toFile())  // the classpath may end with an empty entry: the working directory, not the repo's
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        await("the service to answer over Jolokia", Duration.ofSeconds(90), () -> {
+        // Strata's MBeans are registered once Camel has started: the service is up when they answer
+        await("the service's MBeans to answer over Jolokia", Duration.ofSeconds(90), () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("the service exited with " + process.exitValue() + ":\n" + log());
             }
             try {
-                return jolokia("{\"type\":\"version\"}").path("status").asInt() == 200;
+                return jolokia("{\"type\":\"read\",\"mbean\":\"strata:type=Service\",\"attribute\":\"Version\"}")
+                        .path("status").asInt() == 200;
             } catch (IOException e) {
                 return false;
             }
