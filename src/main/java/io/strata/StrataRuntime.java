@@ -9,8 +9,12 @@ import io.strata.export.JobState;
 import io.strata.export.RunContext;
 import io.strata.export.RunSummary;
 import io.strata.export.TableInfo;
+import io.strata.management.Management;
 import io.strata.manifest.RunLog;
 import io.strata.manifest.SchemaInstaller;
+import io.strata.report.Report;
+import io.strata.report.ReportBuilder;
+import io.strata.report.ReportStore;
 import io.strata.storage.EmbeddedS3;
 import io.strata.storage.S3Storage;
 import java.io.IOException;
@@ -29,10 +33,12 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Strata, started: the database pool, the S3 client (and the embedded S3 server), the jobs checked
@@ -167,6 +173,13 @@ public final class StrataRuntime implements AutoCloseable {
         main.bind("jobRunner", runner);
         main.bind("batchArchiver", new BatchArchiver(database, storage, config.schema(), config.s3().prefix(),
                 config.tempDir(), config.gzipLevel(), this::stopping));
+        // Reporting and the operators' console (README: Operating Strata).
+        ReportStore reports = new ReportStore(storage, config.s3().prefix(), config.report().out());
+        main.bind("reportStore", reports);
+        main.bind("reportBuilder", new ReportBuilder(database, config, jobs, reports));
+        if (mode == Mode.SERVICE) {
+            Management.http(main, config.management());
+        }
         for (JobState job : jobs.values()) {
             ExecutorService pool = Executors.newFixedThreadPool(job.config().concurrency(), threads(job.config().name()));
             closeables.add(pool::shutdownNow);
@@ -184,8 +197,15 @@ public final class StrataRuntime implements AutoCloseable {
                             Map.of("job", name, "cron", job.config().schedule().replace(' ', '+')));
                 }
             }
+            if (mode == Mode.SERVICE) {
+                camel.addRouteFromTemplate("report-schedule", "strata-report-schedule",
+                        Map.of("cron", config.report().schedule().replace(' ', '+')));
+            }
         } catch (Exception e) {
             throw new StrataException(ErrorCode.BATCH_FAILED, "cannot start the routes: " + e.getMessage(), e);
+        }
+        if (mode == Mode.SERVICE) {
+            closeables.add(Management.start(this));
         }
     }
 
@@ -217,6 +237,28 @@ public final class StrataRuntime implements AutoCloseable {
         ProducerTemplate template = main.getCamelContext().createProducerTemplate();
         try {
             return template.requestBodyAndHeader("direct:archive-" + job, null, "strataTrigger", trigger, RunSummary.class);
+        } finally {
+            try {
+                template.stop();
+            } catch (Exception ignored) {
+                // nothing to release
+            }
+        }
+    }
+
+    /** Builds and writes the report through its route; {@code out} overrides strata.report.out when not null. */
+    public Report report(String out) {
+        ProducerTemplate template = main.getCamelContext().createProducerTemplate();
+        try {
+            return template.requestBodyAndHeader("direct:report", null, "strataReportOut", out, Report.class);
+        } catch (CamelExecutionException e) {
+            if (e.getCause() instanceof StrataException se) {
+                throw se;
+            }
+            if (e.getCause() instanceof SdkException s3) {
+                throw storage.failure("writing the report to S3", s3);
+            }
+            throw e;
         } finally {
             try {
                 template.stop();

@@ -36,6 +36,8 @@ public final class Cli {
               run                         the long-lived service: every enabled job on its schedule (default)
               archive [--job NAME] [--dry-run] [--json]
                                           archive every enabled job (or one) once, then exit
+              report [--out DIR] [--json] write the report (JSON, CSV, HTML) into DIR (default strata.report.out)
+                                          and to S3 under reports/, and print its jobs and alerts
               demo                        create the sample table strata_demo.events and archive it
               help                        this text
               version                     the version
@@ -49,7 +51,7 @@ public final class Cli {
             """;
 
     private static final Set<String> FLAGS = Set.of("dry-run", "json", "help", "version");
-    private static final Set<String> VALUED = Set.of("config", "job");
+    private static final Set<String> VALUED = Set.of("config", "job", "out");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -78,8 +80,9 @@ public final class Cli {
                 case "run" -> service(config);
                 case "archive" -> archive(config, args);
                 case "demo" -> new Demo(config, out).run();
+                case "report" -> new ReportCommand(out).run(config, args);
                 default -> throw new StrataException(ErrorCode.BAD_ARGUMENT, "unknown command '" + command
-                        + "'; commands are run, archive, demo (see --help)");
+                        + "'; commands are run, archive, report, demo (see --help)");
             };
         } catch (StrataException e) {
             err.println("strata: " + e.getMessage());

@@ -33,6 +33,20 @@ public final class Human {
         return String.format("%dh%02dm", s / 3600, (s % 3600) / 60);
     }
 
+    /** A length of time in its two largest units: {@code 3 d 4 h}, {@code 5 h 20 min}, {@code 12 min}. */
+    public static String span(long seconds) {
+        long m = seconds / 60;
+        long h = m / 60;
+        long d = h / 24;
+        if (d > 0) {
+            return d + " d" + (h % 24 > 0 ? " " + h % 24 + " h" : "");
+        }
+        if (h > 0) {
+            return h + " h" + (m % 60 > 0 ? " " + m % 60 + " min" : "");
+        }
+        return m > 0 ? m + " min" : seconds + " s";
+    }
+
     public static String ratio(long raw, long gz) {
         return gz == 0 ? "-" : String.format("%.1fx", (double) raw / gz);
     }

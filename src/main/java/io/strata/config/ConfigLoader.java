@@ -124,7 +124,32 @@ public final class ConfigLoader {
             int poolSize = database.poolSize() > 0 ? database.poolSize()
                     : Math.max(4, jobs.stream().mapToInt(JobConfig::concurrency).sum() + 2);
             database = new StrataConfig.DatabaseConfig(database.url(), database.user(), database.password(), poolSize);
-            return new StrataConfig(file, database, s3, schema, zone, tempDir, gzipLevel, shutdownTimeout, List.copyOf(jobs));
+            return new StrataConfig(file, database, s3, schema, zone, tempDir, gzipLevel, shutdownTimeout, List.copyOf(jobs),
+                    report(section(s.node("report"), "strata.report", "schedule", "out", "pricePerGbMonth")),
+                    management(section(s.node("management"), "strata.management", "jolokiaPort", "jolokiaHost", "rmiPort")));
+        }
+
+        StrataConfig.ReportConfig report(Section r) {
+            String schedule = r.string("schedule", "0 30 3 * * ?");
+            if (!CronExpression.isValidExpression(schedule)) {
+                throw error("strata.report.schedule", schedule, "is not a valid quartz cron expression; e.g. \"0 30 3 * * ?\"");
+            }
+            String price = r.string("pricePerGbMonth", "0.023");
+            double perGb;
+            try {
+                perGb = Double.parseDouble(price);
+            } catch (NumberFormatException e) {
+                throw error("strata.report.pricePerGbMonth", price, "must be a number (0.023 for S3 Standard)");
+            }
+            if (!(perGb >= 0) || Double.isInfinite(perGb)) {
+                throw error("strata.report.pricePerGbMonth", price, "must not be negative");
+            }
+            return new StrataConfig.ReportConfig(schedule, Path.of(r.string("out", "./reports")), perGb);
+        }
+
+        StrataConfig.ManagementConfig management(Section m) {
+            return new StrataConfig.ManagementConfig(m.integer("jolokiaPort", 8778, 0, 65535),
+                    m.string("jolokiaHost", "127.0.0.1"), m.integer("rmiPort", 0, 0, 65535));
         }
 
         StrataConfig.S3Config s3(Section s) {

@@ -16,7 +16,9 @@ public record StrataConfig(
         Path tempDir,
         int gzipLevel,
         Duration shutdownTimeout,
-        List<JobConfig> jobs) {
+        List<JobConfig> jobs,
+        ReportConfig report,
+        ManagementConfig management) {
 
     public Optional<JobConfig> job(String name) {
         return jobs.stream().filter(j -> j.name().equals(name)).findFirst();
@@ -27,6 +29,12 @@ public record StrataConfig(
     }
 
     public record DatabaseConfig(String url, String user, String password, int poolSize) {}
+
+    /** @param pricePerGbMonth what one GB (2^30 bytes) stored for a month costs, for the report's estimate */
+    public record ReportConfig(String schedule, Path out, double pricePerGbMonth) {}
+
+    /** @param jolokiaPort the HTTP port of Jolokia and the health endpoint, 0 = off; {@code rmiPort} 0 = no remote JMX */
+    public record ManagementConfig(int jolokiaPort, String jolokiaHost, int rmiPort) {}
 
     /**
      * @param endpoint {@code embedded} for the in-process S3 over {@link #embeddedDir}, else an http(s) URL,

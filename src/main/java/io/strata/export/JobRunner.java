@@ -61,9 +61,13 @@ public final class JobRunner {
         }
     }
 
-    /** Starts a run: its partitions become the body the route splits. */
+    /** Starts a run: its partitions become the body the route splits. A paused job's run is skipped: no partitions. */
     public RunContext begin(String job, String trigger) {
         JobState s = state(job);
+        if (s.paused()) {
+            LOG.info("job {}: paused, {} run skipped", job, trigger == null ? "schedule" : trigger);
+            return RunContext.skipped(s.config(), s.table(), trigger == null ? "schedule" : trigger);
+        }
         if (!s.tryStart()) {
             throw new StrataException(ErrorCode.JOB_BUSY, "job '" + job + "' is already running in this process");
         }
@@ -91,6 +95,9 @@ public final class JobRunner {
 
     /** Ends a run: closes its run log row and returns its summary. */
     public RunSummary finish(RunContext run) {
+        if (run.skipped()) {
+            return RunSummary.paused(run.job().name());
+        }
         RunSummary summary = RunSummary.of(run);
         try {
             runLog.close(run.runId(), summary.status(), summary.archived(), summary.failed(), summary.skipped(),

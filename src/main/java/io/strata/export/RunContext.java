@@ -22,6 +22,7 @@ public final class RunContext {
     private final BooleanSupplier paused;
     private final long startedNanos = System.nanoTime();
     private long runId;
+    private boolean skipped;
 
     public RunContext(JobConfig job, TableInfo table, String trigger, List<Partition> partitions,
             Consumer<RunContext> onBatch, BooleanSupplier paused) {
@@ -31,6 +32,17 @@ public final class RunContext {
         this.partitions = List.copyOf(partitions);
         this.onBatch = onBatch;
         this.paused = paused;
+    }
+
+    /** A run that does not happen because its job is paused: no partitions, no run log row. */
+    static RunContext skipped(JobConfig job, TableInfo table, String trigger) {
+        RunContext run = new RunContext(job, table, trigger, List.of(), r -> {}, () -> true);
+        run.skipped = true;
+        return run;
+    }
+
+    public boolean skipped() {
+        return skipped;
     }
 
     public JobConfig job() {

@@ -55,6 +55,11 @@ public record RunSummary(
         return new RunSummary(job, runId, "failed", 0, 0, 0, 1, 0, 0, 0, millis, List.of(error));
     }
 
+    /** The run a paused job skipped. */
+    public static RunSummary paused(String job) {
+        return new RunSummary(job, 0, "paused", 0, 0, 0, 0, 0, 0, 0, 0, List.of());
+    }
+
     public boolean ok() {
         return failed == 0 && !"failed".equals(status);
     }

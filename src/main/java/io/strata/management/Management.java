@@ -1,0 +1,168 @@
+package io.strata.management;
+
+import io.strata.ErrorCode;
+import io.strata.StrataException;
+import io.strata.StrataRuntime;
+import io.strata.config.JobConfig;
+import io.strata.config.StrataConfig;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.rmi.registry.LocateRegistry;
+import java.rmi.registry.Registry;
+import java.rmi.server.RMIServerSocketFactory;
+import java.rmi.server.UnicastRemoteObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnectorServer;
+import javax.management.remote.JMXConnectorServerFactory;
+import javax.management.remote.JMXServiceURL;
+import javax.management.remote.rmi.RMIConnectorServer;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operators' console of the service: Strata's MBeans beside Camel's, the health checks, Jolokia
+ * and the health endpoint over HTTP (Camel's embedded management server), and remote JMX over RMI.
+ */
+public final class Management implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Management.class);
+
+    private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    private final List<ObjectName> registered = new ArrayList<>();
+    private RouteCalls calls;
+    private JMXConnectorServer rmi;
+    private Registry registry;
+
+    private Management() {}
+
+    /**
+     * Before Camel starts: turns on its management HTTP server with Jolokia ({@code /observe/jolokia}, restricted
+     * by jolokia-access.xml) and health ({@code /observe/health}), unless the port is 0 or already taken.
+     */
+    public static void http(Main main, StrataConfig.ManagementConfig m) {
+        if (m.jolokiaPort() == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.bind(new InetSocketAddress(m.jolokiaHost(), m.jolokiaPort()));
+        } catch (IOException e) {
+            LOG.warn("strata.management.jolokiaPort {} on {} cannot be used ({}); Jolokia and /observe/health are off in"
+                    + " this process", m.jolokiaPort(), m.jolokiaHost(), e.getMessage());
+            return;
+        }
+        main.addInitialProperty("camel.management.enabled", "true");
+        main.addInitialProperty("camel.management.host", m.jolokiaHost());
+        main.addInitialProperty("camel.management.port", String.valueOf(m.jolokiaPort()));
+        main.addInitialProperty("camel.management.jolokiaEnabled", "true");
+        main.addInitialProperty("camel.management.healthCheckEnabled", "true");
+        // Health is Strata's database and S3 (and Camel's context): a route an operator stopped or suspended
+        // on purpose, or a paused job, is not a reason for a probe to restart the service.
+        main.addInitialProperty("camel.health.routesEnabled", "false");
+        main.addInitialProperty("camel.health.consumersEnabled", "false");
+        LOG.info("Jolokia at http://{}:{}/observe/jolokia, health at /observe/health", m.jolokiaHost(), m.jolokiaPort());
+    }
+
+    /** After Camel started: registers the MBeans and health checks, and opens the RMI port if configured. */
+    public static Management start(StrataRuntime rt) {
+        Management m = new Management();
+        try {
+            m.calls = new RouteCalls(rt);
+            List<ManagedJob> jobs = new ArrayList<>();
+            for (JobConfig job : rt.config().jobs()) {
+                ManagedJob mj = new ManagedJob(job, rt.jobs().get(job.name()), rt.database(), rt.config().schema(),
+                        rt.runner(), m.calls);
+                jobs.add(mj);
+                m.register(new ObjectName("strata:type=Job,name=" + job.name()), new DescribedMBean(mj, JobMBean.class));
+            }
+            m.register(new ObjectName("strata:type=Service"),
+                    new DescribedMBean(new ManagedStrata(rt.config(), rt.storage(), jobs, m.calls), StrataMBean.class));
+            HealthCheckRegistry health = HealthCheckRegistry.get(rt.camel());
+            if (health != null) {
+                health.register(StrataHealthCheck.database(rt.database()));
+                health.register(StrataHealthCheck.storage(rt.storage()));
+            }
+            StrataConfig.ManagementConfig cfg = rt.config().management();
+            if (cfg.rmiPort() > 0) {
+                try {
+                    m.rmi(cfg.jolokiaHost(), cfg.rmiPort());
+                } catch (IOException e) {
+                    throw new StrataException(ErrorCode.CONFIG_INVALID, rt.config().source() + ": strata.management.rmiPort "
+                            + cfg.rmiPort() + " on " + cfg.jolokiaHost() + " cannot be used: "
+                            + e.getMessage().split(";")[0], e);
+                }
+            }
+            return m;
+        } catch (StrataException e) {
+            m.close();
+            throw e;
+        } catch (Exception e) {
+            m.close();
+            throw new IllegalStateException("cannot start JMX: " + e.getMessage(), e);
+        }
+    }
+
+    private void register(ObjectName name, Object mbean) throws Exception {
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name);
+        }
+        server.registerMBean(mbean, name);
+        registered.add(name);
+    }
+
+    /** Remote JMX for JConsole: an RMI registry and connector on one port, listening on {@code host} only. */
+    private void rmi(String host, int port) throws IOException {
+        InetAddress address = InetAddress.getByName(host);
+        if (System.getProperty("java.rmi.server.hostname") == null && !address.isAnyLocalAddress()) {
+            System.setProperty("java.rmi.server.hostname", host);  // the address the stubs tell clients to call back
+        }
+        RMIServerSocketFactory sockets = new BoundSockets(address);
+        registry = LocateRegistry.createRegistry(port, null, sockets);
+        String url = "service:jmx:rmi://" + host + ":" + port + "/jndi/rmi://" + host + ":" + port + "/jmxrmi";
+        rmi = JMXConnectorServerFactory.newJMXConnectorServer(new JMXServiceURL(url),
+                Map.of(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, sockets), server);
+        rmi.start();
+        LOG.info("remote JMX at {}", url);
+    }
+
+    /** Server sockets on one address; equal instances let the registry and the connector share one port. */
+    private record BoundSockets(InetAddress address) implements RMIServerSocketFactory {
+        @Override
+        public ServerSocket createServerSocket(int port) throws IOException {
+            return new ServerSocket(port, 50, address);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ObjectName name : registered) {
+            try {
+                server.unregisterMBean(name);
+            } catch (Exception e) {
+                LOG.debug("unregistering {}: {}", name, e.getMessage());
+            }
+        }
+        registered.clear();
+        try {
+            if (rmi != null) {
+                rmi.stop();
+            }
+            if (registry != null) {
+                UnicastRemoteObject.unexportObject(registry, true);
+            }
+            if (calls != null) {
+                calls.close();
+            }
+        } catch (Exception e) {
+            LOG.warn("stopping JMX: {}", e.getMessage());
+        }
+    }
+}
