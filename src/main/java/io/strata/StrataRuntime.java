@@ -11,8 +11,14 @@ import io.strata.export.RunSummary;
 import io.strata.export.TableInfo;
 import io.strata.manifest.RunLog;
 import io.strata.manifest.SchemaInstaller;
+import io.strata.restore.RestoreRequest;
+import io.strata.restore.RestoreResult;
+import io.strata.restore.Restorer;
 import io.strata.storage.EmbeddedS3;
 import io.strata.storage.S3Storage;
+import io.strata.verify.VerifyReport;
+import io.strata.verify.VerifyRequest;
+import io.strata.verify.Verifier;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -29,6 +35,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -167,6 +174,8 @@ public final class StrataRuntime implements AutoCloseable {
         main.bind("jobRunner", runner);
         main.bind("batchArchiver", new BatchArchiver(database, storage, config.schema(), config.s3().prefix(),
                 config.tempDir(), config.gzipLevel(), this::stopping));
+        main.bind("restorer", new Restorer(database, storage, config));
+        main.bind("verifier", new Verifier(database, storage, config));
         for (JobState job : jobs.values()) {
             ExecutorService pool = Executors.newFixedThreadPool(job.config().concurrency(), threads(job.config().name()));
             closeables.add(pool::shutdownNow);
@@ -214,9 +223,29 @@ public final class StrataRuntime implements AutoCloseable {
     /** Runs one job once through its route and returns what happened. */
     public RunSummary archive(String job, String trigger) {
         runner.state(job);
+        return request("direct:archive-" + job, null, Map.of("strataTrigger", trigger), RunSummary.class);
+    }
+
+    /** Restores archived objects through the restore route. */
+    public RestoreResult restore(RestoreRequest request) {
+        return request("direct:restore", request, Map.of(), RestoreResult.class);
+    }
+
+    /** Checks the archive against the manifest through the verify route. */
+    public VerifyReport verify(VerifyRequest request) {
+        return request("direct:verify", request, Map.of(), VerifyReport.class);
+    }
+
+    /** Sends {@code body} to a route and returns its reply; a StrataException it throws comes back as it is. */
+    private <T> T request(String uri, Object body, Map<String, Object> headers, Class<T> type) {
         ProducerTemplate template = main.getCamelContext().createProducerTemplate();
         try {
-            return template.requestBodyAndHeader("direct:archive-" + job, null, "strataTrigger", trigger, RunSummary.class);
+            return template.requestBodyAndHeaders(uri, body, headers, type);
+        } catch (CamelExecutionException e) {
+            if (e.getCause() instanceof StrataException se) {
+                throw se;
+            }
+            throw e;
         } finally {
             try {
                 template.stop();
