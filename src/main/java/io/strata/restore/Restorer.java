@@ -112,7 +112,7 @@ public final class Restorer {
                 } catch (SQLException e) {
                     rollback(c);
                     throw new StrataException(ErrorCode.RESTORE_FAILED, o.key() + ": loading into " + target
-                            + " failed: " + e.getMessage(), e);
+                            + " failed: " + oneLine(e.getMessage()), e);
                 } catch (RuntimeException | IOException e) {
                     rollback(c);
                     throw e;
@@ -121,6 +121,11 @@ public final class Restorer {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /** PostgreSQL's message, with its Detail and Where lines, on one line. */
+    static String oneLine(String message) {
+        return String.valueOf(message).strip().replaceAll("\\s*\\n\\s*", "; ");
     }
 
     private static void rollback(Connection c) {

@@ -5,6 +5,7 @@ import io.strata.StrataException;
 import io.strata.export.Sql;
 import io.strata.export.TableInfo;
 import io.strata.format.CsvRecords;
+import io.strata.format.Malformed;
 import io.strata.manifest.ManifestEntry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -106,10 +107,16 @@ final class TableLoader {
             st.execute("CREATE TEMP TABLE strata_restore_lines (line json) ON COMMIT DROP");
         }
         // to_json escapes every control character, so with these two as quote and delimiter each line is
-        // one field, read verbatim (the archive writes the lines the same way).
+        // one field, read verbatim (the archive writes the lines the same way). The column's type checks
+        // that each line is JSON: a line it refuses is the object's fault, not the table's.
         try (InputStream in = gunzip(file)) {
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY strata_restore_lines FROM STDIN"
                     + " (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')", in, BUFFER);
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("22")) {
+                throw e;
+            }
+            throw new Malformed("a line is not JSON: " + Restorer.oneLine(e.getMessage()));
         }
         String sql = "INSERT INTO " + target.sql() + " (" + String.join(", ", columns) + ")"
                 + (identity ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT "
