@@ -3,6 +3,7 @@ package io.strata.testing;
 import io.strata.cli.Cli;
 import io.strata.storage.EmbeddedS3;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -156,7 +158,10 @@ public final class TestEnv {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        // Surefire's class path ends with an empty entry, which a child reads as its working directory:
+        // from the project's root that would load routes/ a second time, beside target/classes/routes/.
+        cmd.add(String.join(File.pathSeparator, Arrays.stream(System.getProperty("java.class.path")
+                .split(File.pathSeparator)).filter(e -> !e.isEmpty()).toList()));
         cmd.add("io.strata.StrataApplication");
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
