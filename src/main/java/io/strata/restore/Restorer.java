@@ -90,6 +90,7 @@ public final class Restorer {
         Path file = config.tempDir().resolve("strata-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".part");
         try {
             check(o, storage.download(o.key(), file));
+            long t1 = System.nanoTime();
             try (Connection c = database.connection()) {
                 try {
                     String skip = log.skipReason(c, o, target, live, true);
@@ -105,6 +106,8 @@ public final class Restorer {
                     }
                     log.record(c, o, target, oid, rows, (System.nanoTime() - t0) / 1_000_000, live);
                     c.commit();
+                    LOG.info("restored {} into {}: {} rows; download and check {} ms, load {} ms", o.key(), target, rows,
+                            (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
                     return plan.add(result(o, plan, ObjectResult.Status.RESTORED, rows, t0, null));
                 } catch (Malformed | ZipException | EOFException e) {
                     rollback(c);
