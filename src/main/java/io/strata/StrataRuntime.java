@@ -16,12 +16,11 @@ import io.strata.restore.RestoreResult;
 import io.strata.restore.Restorer;
 import io.strata.storage.EmbeddedS3;
 import io.strata.storage.S3Storage;
+import io.strata.storage.TempFiles;
 import io.strata.verify.VerifyReport;
 import io.strata.verify.VerifyRequest;
 import io.strata.verify.Verifier;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -143,17 +142,7 @@ public final class StrataRuntime implements AutoCloseable {
     private void prepareTempDir() {
         Path dir = config.tempDir();
         try {
-            Files.createDirectories(dir);
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "strata-*.part")) {
-                for (Path f : files) {
-                    String[] parts = f.getFileName().toString().split("-");
-                    boolean alive = parts.length > 2 && parts[1].matches("\\d+")
-                            && ProcessHandle.of(Long.parseLong(parts[1])).map(ProcessHandle::isAlive).orElse(false);
-                    if (!alive) {
-                        Files.deleteIfExists(f);
-                    }
-                }
-            }
+            TempFiles.prepare(dir);
         } catch (IOException e) {
             throw new StrataException(ErrorCode.CONFIG_INVALID, config.source() + ": strata.tempDir " + dir
                     + " cannot be used: " + e.getMessage(), e);

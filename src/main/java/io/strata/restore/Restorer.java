@@ -10,6 +10,7 @@ import io.strata.manifest.ManifestEntry;
 import io.strata.manifest.Manifests;
 import io.strata.storage.ObjectDigest;
 import io.strata.storage.S3Storage;
+import io.strata.storage.TempFiles;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.UUID;
 import java.util.zip.ZipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,7 +87,7 @@ public final class Restorer {
         }
         Target target = plan.target(o);
         boolean live = plan.live(o);
-        Path file = config.tempDir().resolve("strata-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".part");
+        Path file = TempFiles.next(config.tempDir());
         try {
             check(o, storage.download(o.key(), file));
             long t1 = System.nanoTime();

@@ -12,6 +12,7 @@ import io.strata.manifest.ManifestEntry;
 import io.strata.manifest.Manifests;
 import io.strata.storage.ObjectDigest;
 import io.strata.storage.S3Storage;
+import io.strata.storage.TempFiles;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.zip.ZipException;
 
 /**
@@ -137,9 +137,8 @@ public final class Verifier {
             }
             return o.rows();
         }
-        Path file = config.tempDir().resolve("strata-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".part");
+        Path file = TempFiles.next(config.tempDir());
         try {
-            Files.createDirectories(config.tempDir());
             ObjectDigest got = storage.download(o.key(), file);
             String mismatch = o.mismatch(got);
             if (mismatch != null) {
