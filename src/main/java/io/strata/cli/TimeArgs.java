@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.function.Function;
 
 /** {@code --from} and {@code --to}: ISO dates or date-times; without an offset, in the job's zone. */
@@ -36,11 +37,12 @@ final class TimeArgs {
             return null;
         }
         String v = value.trim().replace(' ', 'T');
-        for (Function<String, OffsetDateTime> f : java.util.List.<Function<String, OffsetDateTime>>of(
+        List<Function<String, OffsetDateTime>> forms = List.of(
                 OffsetDateTime::parse,
                 s -> ZonedDateTime.parse(s).toOffsetDateTime(),
                 s -> LocalDateTime.parse(s).atZone(zone).toOffsetDateTime(),
-                s -> LocalDate.parse(s).atStartOfDay(zone).toOffsetDateTime())) {
+                s -> LocalDate.parse(s).atStartOfDay(zone).toOffsetDateTime());
+        for (Function<String, OffsetDateTime> f : forms) {
             try {
                 return f.apply(v);
             } catch (DateTimeParseException notThisForm) {

@@ -107,6 +107,11 @@ public final class S3Storage implements AutoCloseable {
 
     /** Maps an SDK exception to a coded one that says where and why. */
     public StrataException failure(String what, Exception e) {
+        return failure(what, e, ErrorCode.S3_UPLOAD);
+    }
+
+    /** @param otherwise the code of a failure that is neither refused credentials nor an unreachable S3 */
+    public StrataException failure(String what, Exception e, ErrorCode otherwise) {
         if (e instanceof S3Exception s3 && (s3.statusCode() == 403 || s3.statusCode() == 401)) {
             String code = s3.awsErrorDetails() == null ? "" : " (" + s3.awsErrorDetails().errorCode() + ")";
             return new StrataException(ErrorCode.S3_AUTH,
@@ -116,7 +121,7 @@ public final class S3Storage implements AutoCloseable {
             return new StrataException(ErrorCode.S3_CONNECTION, what + ": cannot reach S3 at " + endpoint + ": "
                     + rootMessage(e), e);
         }
-        return new StrataException(ErrorCode.S3_UPLOAD, what + " at " + endpoint + ": " + rootMessage(e), e);
+        return new StrataException(otherwise, what + " at " + endpoint + ": " + rootMessage(e), e);
     }
 
     private static String rootMessage(Throwable t) {
@@ -171,7 +176,7 @@ public final class S3Storage implements AutoCloseable {
             if (e.statusCode() == 404) {
                 return null;
             }
-            throw failure("downloading " + key, e);
+            throw failure("downloading " + key, e, ErrorCode.S3_CONNECTION);
         } catch (SdkClientException e) {
             throw failure("downloading " + key, e);
         }
