@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -212,7 +213,7 @@ public final class StrataRuntime implements AutoCloseable {
     /** Runs one job once through its route and returns what happened. */
     public RunSummary archive(String job, String trigger) {
         runner.state(job);
-        return request("direct:archive-" + job, null, Map.of("strataTrigger", trigger), RunSummary.class);
+        return request("direct:archive-" + job, null, Collections.singletonMap("strataTrigger", trigger), RunSummary.class);
     }
 
     /** Restores archived objects through the restore route. */
