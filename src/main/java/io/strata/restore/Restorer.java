@@ -98,7 +98,11 @@ public final class Restorer {
                         c.rollback();
                         return plan.add(result(o, plan, ObjectResult.Status.SKIPPED, 0, t0, skip));
                     }
-                    long oid = live ? RestoreLog.oid(c, target) : TableLoader.ensure(c, target, o);
+                    Long oid = live ? RestoreLog.oid(c, target) : TableLoader.ensure(c, target, o);
+                    if (oid == null) {
+                        throw new StrataException(ErrorCode.RESTORE_FAILED, o.key() + ": table " + target
+                                + " no longer exists");
+                    }
                     long rows = TableLoader.load(c, o, target, file);
                     if (rows != o.rows()) {
                         throw new StrataException(ErrorCode.OBJECT_CORRUPT, o.key() + ": holds " + rows
