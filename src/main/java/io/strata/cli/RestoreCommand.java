@@ -1,6 +1,7 @@
 package io.strata.cli;
 
 import io.strata.ErrorCode;
+import io.strata.Progress;
 import io.strata.StrataException;
 import io.strata.StrataRuntime;
 import io.strata.config.JobConfig;
@@ -71,10 +72,7 @@ final class RestoreCommand {
     /** The line printed as each object is done. */
     static String line(String job, RestorePlan plan) {
         ObjectResult r = plan.lastResult();
-        int done = plan.results().size();
-        int total = plan.objects().size();
-        long eta = plan.etaMs();
-        String where = String.format("[%d/%d%s]", done, total, done < total && eta >= 0 ? ", ETA " + Human.duration(eta) : "");
+        String where = Progress.where(plan.results().size(), plan.objects().size(), plan.etaMs());
         String head = String.format("%-12s %s%s c%d", job, r.window(), r.tenant() == null ? "" : " tenant=" + r.tenant(), r.chunk());
         return switch (r.status()) {
             case RESTORED -> String.format("%s  %s rows  %s  %d ms  restored  %s", head, Human.count(r.rows()),
