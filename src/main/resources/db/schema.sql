@@ -52,3 +52,18 @@ CREATE TABLE IF NOT EXISTS ${schema}.manifest (
     UNIQUE (bucket, object_key)
 );
 CREATE INDEX IF NOT EXISTS manifest_job_window ON ${schema}.manifest (job, window_start);
+
+-- One row per object that 'restore' loaded into a table: the table it was archived from (the manifest
+-- row's state turns 'restored' in the same transaction), or another one named with --into. An object
+-- is loaded into a given table at most once; a table dropped and created again is a new table (oid).
+CREATE TABLE IF NOT EXISTS ${schema}.restore (
+    id           bigserial PRIMARY KEY,
+    manifest_id  bigint      NOT NULL REFERENCES ${schema}.manifest (id) ON DELETE CASCADE,
+    target       text        NOT NULL,           -- schema.table the rows went into
+    target_oid   oid         NOT NULL,
+    rows         bigint      NOT NULL,
+    millis       integer     NOT NULL,
+    instance     text        NOT NULL,           -- host:pid of the process that restored it
+    restored_at  timestamptz NOT NULL DEFAULT now(),
+    UNIQUE (manifest_id, target_oid)
+);

@@ -34,7 +34,15 @@ public enum ErrorCode {
     /** The job is already running in this process; the new run did not start. */
     JOB_BUSY(1),
     /** Any other failure while a batch ran. */
-    BATCH_FAILED(1);
+    BATCH_FAILED(1),
+    /** A manifest lists an object (or sidecar) that S3 does not hold. */
+    OBJECT_MISSING(1),
+    /** An object differs from its manifest (size, SHA-256), or does not parse to the rows the manifest lists. */
+    OBJECT_CORRUPT(1),
+    /** S3 holds an archive object that no manifest lists: left by a run that did not commit. */
+    OBJECT_ORPHAN(1),
+    /** Loading a sound object into its table failed (a constraint, a column the table lacks); nothing of it stayed. */
+    RESTORE_FAILED(1);
 
     private final int exitCode;
 

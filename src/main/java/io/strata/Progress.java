@@ -11,10 +11,7 @@ public final class Progress {
 
     public static String line(RunContext run) {
         BatchResult r = run.lastResult();
-        int done = run.results().size();
-        int total = run.partitions().size();
-        long eta = run.etaMs();
-        String where = String.format("[%d/%d%s]", done, total, done < total && eta >= 0 ? ", ETA " + Human.duration(eta) : "");
+        String where = where(run.results().size(), run.partitions().size(), run.etaMs());
         String tenant = r.tenant() == null ? "" : " tenant=" + r.tenant();
         return switch (r.status()) {
             case ARCHIVED -> String.format("%-12s %s%s c%d  %,d rows  %s -> %s (%.1fx)  %d ms  %s", r.job(), r.window(),
@@ -24,5 +21,10 @@ public final class Progress {
             default -> String.format("%-12s %s%s  %s: %s  %s", r.job(), r.window(), tenant,
                     r.status().name().toLowerCase().replace('_', ' '), r.error(), where);
         };
+    }
+
+    /** Where a run stands: {@code [done/total, ETA …]}, the ETA while there is one. */
+    public static String where(int done, int total, long etaMs) {
+        return String.format("[%d/%d%s]", done, total, done < total && etaMs >= 0 ? ", ETA " + Human.duration(etaMs) : "");
     }
 }

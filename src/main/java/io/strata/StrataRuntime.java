@@ -15,15 +15,21 @@ import io.strata.manifest.SchemaInstaller;
 import io.strata.report.Report;
 import io.strata.report.ReportBuilder;
 import io.strata.report.ReportStore;
+import io.strata.restore.RestoreRequest;
+import io.strata.restore.RestoreResult;
+import io.strata.restore.Restorer;
 import io.strata.storage.EmbeddedS3;
 import io.strata.storage.S3Storage;
+import io.strata.storage.TempFiles;
+import io.strata.verify.VerifyReport;
+import io.strata.verify.VerifyRequest;
+import io.strata.verify.Verifier;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,17 +148,7 @@ public final class StrataRuntime implements AutoCloseable {
     private void prepareTempDir() {
         Path dir = config.tempDir();
         try {
-            Files.createDirectories(dir);
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "strata-*.part")) {
-                for (Path f : files) {
-                    String[] parts = f.getFileName().toString().split("-");
-                    boolean alive = parts.length > 2 && parts[1].matches("\\d+")
-                            && ProcessHandle.of(Long.parseLong(parts[1])).map(ProcessHandle::isAlive).orElse(false);
-                    if (!alive) {
-                        Files.deleteIfExists(f);
-                    }
-                }
-            }
+            TempFiles.prepare(dir);
         } catch (IOException e) {
             throw new StrataException(ErrorCode.CONFIG_INVALID, config.source() + ": strata.tempDir " + dir
                     + " cannot be used: " + e.getMessage(), e);
@@ -180,6 +176,8 @@ public final class StrataRuntime implements AutoCloseable {
         if (mode == Mode.SERVICE) {
             Management.http(main, config.management());
         }
+        main.bind("restorer", new Restorer(database, storage, config));
+        main.bind("verifier", new Verifier(database, storage, config));
         for (JobState job : jobs.values()) {
             ExecutorService pool = Executors.newFixedThreadPool(job.config().concurrency(), threads(job.config().name()));
             closeables.add(pool::shutdownNow);
@@ -234,9 +232,29 @@ public final class StrataRuntime implements AutoCloseable {
     /** Runs one job once through its route and returns what happened. */
     public RunSummary archive(String job, String trigger) {
         runner.state(job);
+        return request("direct:archive-" + job, null, Collections.singletonMap("strataTrigger", trigger), RunSummary.class);
+    }
+
+    /** Restores archived objects through the restore route. */
+    public RestoreResult restore(RestoreRequest request) {
+        return request("direct:restore", request, Map.of(), RestoreResult.class);
+    }
+
+    /** Checks the archive against the manifest through the verify route. */
+    public VerifyReport verify(VerifyRequest request) {
+        return request("direct:verify", request, Map.of(), VerifyReport.class);
+    }
+
+    /** Sends {@code body} to a route and returns its reply; a StrataException it throws comes back as it is. */
+    private <T> T request(String uri, Object body, Map<String, Object> headers, Class<T> type) {
         ProducerTemplate template = main.getCamelContext().createProducerTemplate();
         try {
-            return template.requestBodyAndHeader("direct:archive-" + job, null, "strataTrigger", trigger, RunSummary.class);
+            return template.requestBodyAndHeaders(uri, body, headers, type);
+        } catch (CamelExecutionException e) {
+            if (e.getCause() instanceof StrataException se) {
+                throw se;
+            }
+            throw e;
         } finally {
             try {
                 template.stop();

@@ -36,6 +36,14 @@ public final class Cli {
               run                         the long-lived service: every enabled job on its schedule (default)
               archive [--job NAME] [--dry-run] [--json]
                                           archive every enabled job (or one) once, then exit
+              restore --job NAME --from T --to T [--tenant X] [--into TABLE] [--dry-run] [--json]
+                                          load the archived objects whose windows overlap [from, to) back
+                                          into their table (or into TABLE); T is 2026-11-01, 2026-11-01T03:00
+                                          or 2026-11-01T03:00+01:00 (without an offset, in the job's zone)
+              verify [--job NAME] [--from T --to T] [--deep] [--json]
+                                          check every manifested object in S3 (size, SHA-256; --deep: parse
+                                          its rows) and find objects no manifest lists
+              status [--json]             each job: what is due, archived, restored; last and next run
               report [--out DIR] [--json] write the report (JSON, CSV, HTML) into DIR (default strata.report.out)
                                           and to S3 under reports/, and print its jobs and alerts
               demo                        create the sample table strata_demo.events and archive it
@@ -50,8 +58,8 @@ public final class Cli {
             Exit codes: 0 success, 1 a partition or object failed, 2 bad configuration or arguments.
             """;
 
-    private static final Set<String> FLAGS = Set.of("dry-run", "json", "help", "version");
-    private static final Set<String> VALUED = Set.of("config", "job", "out");
+    private static final Set<String> FLAGS = Set.of("dry-run", "json", "help", "version", "deep");
+    private static final Set<String> VALUED = Set.of("config", "job", "from", "to", "tenant", "into", "out");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -80,9 +88,12 @@ public final class Cli {
                 case "run" -> service(config);
                 case "archive" -> archive(config, args);
                 case "demo" -> new Demo(config, out).run();
+                case "restore" -> new RestoreCommand(config, out, err).run(args);
+                case "verify" -> new VerifyCommand(config, out).run(args);
+                case "status" -> new StatusCommand(config, out).run(args);
                 case "report" -> new ReportCommand(out).run(config, args);
                 default -> throw new StrataException(ErrorCode.BAD_ARGUMENT, "unknown command '" + command
-                        + "'; commands are run, archive, report, demo (see --help)");
+                        + "'; commands are run, archive, restore, verify, status, report, demo (see --help)");
             };
         } catch (StrataException e) {
             err.println("strata: " + e.getMessage());

@@ -10,6 +10,7 @@ import io.strata.config.JobConfig;
 import io.strata.db.Database;
 import io.strata.storage.ObjectDigest;
 import io.strata.storage.S3Storage;
+import io.strata.storage.TempFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -24,7 +25,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPOutputStream;
 import org.postgresql.PGConnection;
@@ -92,7 +92,7 @@ public final class BatchArchiver {
             }
             w.chunk = nextChunk(w.connection, p);
             w.key = ObjectKeys.objectKey(prefix, p, w.chunk);
-            w.file = tempDir.resolve("strata-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID() + ".part");
+            w.file = TempFiles.next(tempDir);
             copyOut(w);
             w.exportMs = (System.nanoTime() - t0) / 1_000_000;
             if (w.rows == 0) {

@@ -1,12 +1,16 @@
 package io.strata.export;
 
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The S3 layout: {@code {prefix}/{job}/{tenant?}/{yyyy}/{MM}/{dd}/{table}-{yyyyMMddHH}-c{chunk}.{csv|jsonl}.gz},
  * and beside each object its sidecar, the same key with {@code .json} appended.
  */
 public final class ObjectKeys {
+
+    private static final Pattern WRITTEN = Pattern.compile(".*-(\\d{10}|\\d{12})-c\\d+\\.(csv|jsonl)\\.gz(\\.json)?");
 
     private ObjectKeys() {}
 
@@ -28,6 +32,15 @@ public final class ObjectKeys {
 
     public static String sidecarKey(String objectKey) {
         return objectKey + ".json";
+    }
+
+    /**
+     * The window label ({@code yyyyMMddHH}, or {@code yyyyMMddHHmm}) of a key shaped like the ones Strata
+     * writes, an object's or its sidecar's; null for any other key.
+     */
+    public static String windowLabel(String key) {
+        Matcher m = WRITTEN.matcher(key);
+        return m.matches() ? m.group(1) : null;
     }
 
     /** The job's part of the bucket: everything Strata writes for it starts with this. */

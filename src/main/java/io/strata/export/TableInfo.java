@@ -18,18 +18,7 @@ public record TableInfo(String qualifiedName, List<Column> columns, boolean time
 
     public static TableInfo inspect(Connection c, JobConfig job) throws SQLException {
         String qualified = Sql.ident(job.schema()) + "." + Sql.ident(job.table());
-        List<Column> columns = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attgenerated <> '', a.attidentity <> ''"
-                        + " FROM pg_attribute a WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
-                        + " ORDER BY a.attnum")) {
-            ps.setString(1, qualified);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
-                }
-            }
-        }
+        List<Column> columns = columns(c, qualified);
         if (columns.isEmpty()) {
             throw new StrataException(ErrorCode.UNKNOWN_TABLE, "job '" + job.name() + "': table " + job.qualifiedTable()
                     + " does not exist (or has no columns) in this database");
@@ -61,6 +50,23 @@ public record TableInfo(String qualifiedName, List<Column> columns, boolean time
         }
         c.rollback();
         return new TableInfo(qualified, List.copyOf(columns), hasZone, indexed);
+    }
+
+    /** The columns of {@code qualified} (a quoted {@code schema.table}) in table order; empty when there is no such table. */
+    public static List<Column> columns(Connection c, String qualified) throws SQLException {
+        List<Column> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attgenerated <> '', a.attidentity <> ''"
+                        + " FROM pg_attribute a WHERE a.attrelid = to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped"
+                        + " ORDER BY a.attnum")) {
+            ps.setString(1, qualified);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4)));
+                }
+            }
+        }
+        return columns;
     }
 
     private static Column find(JobConfig job, List<Column> columns, String name, String key) {

@@ -165,12 +165,12 @@ final class ManagedJob implements JobMBean {
 
     @Override
     public String restore(String from, String to, String tenant) {
-        return guarded(() -> calls.call("direct:restore", job.name(), from, to, tenant));
+        return guarded(() -> calls.restore(job.name(), job.zone(), from, to, tenant));
     }
 
     @Override
     public String verify(String from, String to) {
-        return guarded(() -> calls.call("direct:verify", job.name(), from, to, null));
+        return guarded(() -> calls.verify(job.name(), job.zone(), from, to));
     }
 
     @Override

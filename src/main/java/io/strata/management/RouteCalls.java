@@ -3,12 +3,16 @@ package io.strata.management;
 import io.strata.StrataRuntime;
 import io.strata.cli.Cli;
 import io.strata.report.Report;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.strata.ErrorCode;
+import io.strata.StrataException;
+import io.strata.cli.TimeArgs;
+import io.strata.restore.RestoreRequest;
+import io.strata.verify.VerifyRequest;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.concurrent.CompletableFuture;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.Route;
 
 /** How JMX operations reach the routes: the same direct: endpoints the schedules and commands use. */
 final class RouteCalls implements AutoCloseable {
@@ -32,23 +36,25 @@ final class RouteCalls implements AutoCloseable {
         return runtime.report(null);
     }
 
-    /**
-     * Sends to a route of another part of Strata (restore, verify) with the headers {@code job, from, to,
-     * tenant}, and renders what it returns as JSON. Blank values are left out.
-     */
-    String call(String uri, String job, String from, String to, String tenant) {
-        if (camel.getRoutes().stream().map(Route::getEndpoint).noneMatch(e -> e.getEndpointUri().equals(uri)
-                || e.getEndpointUri().equals(uri.replace(":", "://")))) {
-            return uri + " is not available in this build of Strata";
+    /** Restores the job's objects overlapping [from, to) through the restore route; the result as JSON. */
+    String restore(String job, ZoneId zone, String from, String to, String tenant) {
+        OffsetDateTime start = required("from", TimeArgs.parse("from", from, zone));
+        OffsetDateTime end = required("to", TimeArgs.parse("to", to, zone));
+        String t = tenant == null || tenant.isBlank() ? null : tenant.trim();
+        return Cli.toJson(runtime.restore(new RestoreRequest(job, start, end, t, null, null)));
+    }
+
+    /** Verifies the job's objects (all, or those overlapping [from, to)) through the verify route; the report as JSON. */
+    String verify(String job, ZoneId zone, String from, String to) {
+        return Cli.toJson(runtime.verify(new VerifyRequest(job, TimeArgs.parse("from", from, zone),
+                TimeArgs.parse("to", to, zone), false)));
+    }
+
+    private static OffsetDateTime required(String name, OffsetDateTime value) {
+        if (value == null) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, name + " is required (e.g. 2026-11-01)");
         }
-        Map<String, Object> headers = new LinkedHashMap<>();
-        headers.put("job", job);
-        for (String[] h : new String[][] {{"from", from}, {"to", to}, {"tenant", tenant}}) {
-            if (h[1] != null && !h[1].isBlank()) {
-                headers.put(h[0], h[1].trim());
-            }
-        }
-        return Cli.toJson(template.requestBodyAndHeaders(uri, null, headers));
+        return value;
     }
 
     @Override

@@ -5,7 +5,10 @@ import io.strata.StrataException;
 import io.strata.config.StrataConfig;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -107,6 +110,11 @@ public final class S3Storage implements AutoCloseable {
 
     /** Maps an SDK exception to a coded one that says where and why. */
     public StrataException failure(String what, Exception e) {
+        return failure(what, e, ErrorCode.S3_UPLOAD);
+    }
+
+    /** @param otherwise the code of a failure that is neither refused credentials nor an unreachable S3 */
+    public StrataException failure(String what, Exception e, ErrorCode otherwise) {
         if (e instanceof S3Exception s3 && (s3.statusCode() == 403 || s3.statusCode() == 401)) {
             String code = s3.awsErrorDetails() == null ? "" : " (" + s3.awsErrorDetails().errorCode() + ")";
             return new StrataException(ErrorCode.S3_AUTH,
@@ -116,7 +124,7 @@ public final class S3Storage implements AutoCloseable {
             return new StrataException(ErrorCode.S3_CONNECTION, what + ": cannot reach S3 at " + endpoint + ": "
                     + rootMessage(e), e);
         }
-        return new StrataException(ErrorCode.S3_UPLOAD, what + " at " + endpoint + ": " + rootMessage(e), e);
+        return new StrataException(otherwise, what + " at " + endpoint + ": " + rootMessage(e), e);
     }
 
     private static String rootMessage(Throwable t) {
@@ -139,15 +147,42 @@ public final class S3Storage implements AutoCloseable {
     }
 
     public static ObjectDigest digest(InputStream in) throws IOException {
+        return digest(in, null);
+    }
+
+    /** Reads {@code in} to its end, copying it to {@code copy} unless that is null, and returns its size and SHA-256. */
+    public static ObjectDigest digest(InputStream in, OutputStream copy) throws IOException {
         MessageDigest sha = sha256();
         byte[] buf = new byte[1 << 16];
         long size = 0;
         try (DigestInputStream din = new DigestInputStream(in, sha)) {
             for (int n; (n = din.read(buf)) > 0; ) {
                 size += n;
+                if (copy != null) {
+                    copy.write(buf, 0, n);
+                }
             }
         }
         return new ObjectDigest(size, HexFormat.of().formatHex(sha.digest()));
+    }
+
+    /**
+     * Streams the object into {@code file} and returns what S3 held, its size and SHA-256, read on the
+     * way; null when there is no such object.
+     */
+    public ObjectDigest download(String key, Path file) throws IOException {
+        try (ResponseInputStream<GetObjectResponse> in = open(key); OutputStream out = Files.newOutputStream(file)) {
+            return digest(in, out);
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return null;
+            }
+            throw failure("downloading " + key, e, ErrorCode.S3_CONNECTION);
+        } catch (SdkClientException e) {
+            throw failure("downloading " + key, e);
+        }
     }
 
     public static MessageDigest sha256() {

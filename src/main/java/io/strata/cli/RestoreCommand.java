@@ -1,0 +1,122 @@
+package io.strata.cli;
+
+import io.strata.ErrorCode;
+import io.strata.Progress;
+import io.strata.StrataException;
+import io.strata.StrataRuntime;
+import io.strata.config.JobConfig;
+import io.strata.config.StrataConfig;
+import io.strata.restore.ObjectResult;
+import io.strata.restore.RestorePlan;
+import io.strata.restore.RestoreRequest;
+import io.strata.restore.RestoreResult;
+import io.strata.restore.Restorer;
+import io.strata.restore.Target;
+import java.io.PrintStream;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+
+/** {@code restore --job NAME --from T --to T [--tenant X] [--into TABLE] [--dry-run] [--json]}. */
+final class RestoreCommand {
+
+    private final StrataConfig config;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    RestoreCommand(StrataConfig config, PrintStream out, PrintStream err) {
+        this.config = config;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(Args args) {
+        String job = args.value("job");
+        if (job == null) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, "restore needs --job NAME (and --from, --to)");
+        }
+        JobConfig cfg = config.job(job).orElse(null);
+        ZoneId zone = cfg != null ? cfg.zone() : config.zone();
+        OffsetDateTime[] range = TimeArgs.range(args, zone, true);
+        String tenant = args.value("tenant");
+        if (tenant != null && cfg != null && cfg.tenantColumn() == null) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, "--tenant " + tenant + ": job '" + job
+                    + "' does not split by tenant (it has no tenantColumn)");
+        }
+        String into = args.value("into");
+        if (into != null) {
+            Target.parse(into, "--into");
+        }
+        boolean json = args.flag("json");
+        if (args.flag("dry-run")) {
+            try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.READ_ONLY)) {
+                RestoreResult r = Restorer.dryRun(new Restorer(rt.database(), null, config).plan(
+                        new RestoreRequest(job, range[0], range[1], tenant, into, null)));
+                printDryRun(r, json);
+                return 0;
+            }
+        }
+        PrintStream progress = json ? err : out;
+        RestoreRequest request = new RestoreRequest(job, range[0], range[1], tenant, into,
+                plan -> progress.println(line(job, plan)));
+        try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.COMMAND)) {
+            RestoreResult r = rt.restore(request);
+            if (json) {
+                out.println(Cli.toJson(r));
+            } else {
+                printSummary(r, cfg);
+            }
+            return r.ok() ? 0 : 1;
+        }
+    }
+
+    /** The line printed as each object is done. */
+    static String line(String job, RestorePlan plan) {
+        ObjectResult r = plan.lastResult();
+        String where = Progress.where(plan.results().size(), plan.objects().size(), plan.etaMs());
+        String head = String.format("%-12s %s%s c%d", job, r.window(), r.tenant() == null ? "" : " tenant=" + r.tenant(), r.chunk());
+        return switch (r.status()) {
+            case RESTORED -> String.format("%s  %s rows  %s  %d ms  restored  %s", head, Human.count(r.rows()),
+                    Human.bytes(r.gzipBytes()), r.millis(), where);
+            case FAILED -> String.format("%s  REFUSED, nothing inserted: %s  %s", head, r.message(), where);
+            default -> String.format("%s  skipped: %s  %s", head, r.message(), where);
+        };
+    }
+
+    private void printSummary(RestoreResult r, JobConfig cfg) {
+        if (r.objects() == 0) {
+            out.println(r.job() + ": no archived object overlaps [" + r.from() + ", " + r.to() + ")"
+                    + (r.tenant() == null ? "" : " for tenant " + r.tenant()));
+        }
+        out.println();
+        Table t = new Table("Job", "Into", "Objects", "Restored", "Skipped", "Failed", "Rows", "Gzip", "Time", "Rows/s");
+        t.row(r.job(), r.target(), r.objects(), r.restored(), r.skipped(), r.failed(), Human.count(r.rows()),
+                Human.bytes(r.gzipBytes()), Human.duration(r.millis()),
+                r.millis() == 0 ? "-" : Human.count(r.rows() * 1000 / Math.max(1, r.millis())));
+        out.print(t.render());
+        r.results().stream().filter(o -> o.status() == ObjectResult.Status.FAILED).forEach(o -> out.println("  " + o.message()));
+        if (r.restored() > 0 && cfg != null && cfg.enabled() && !cfg.keepForever()
+                && cfg.qualifiedTable().equals(r.target())) {
+            out.println("Note: job '" + cfg.name() + "' is enabled and keeps " + cfg.keepText() + ": its next run archives"
+                    + " these rows again (as new chunks). Set enabled: false while they are needed, or restore --into"
+                    + " another table.");
+        }
+    }
+
+    private void printDryRun(RestoreResult r, boolean json) {
+        if (json) {
+            out.println(Cli.toJson(r));
+            return;
+        }
+        Table t = new Table("Window", "Tenant", "Chunk", "Rows", "Gzip", "Action");
+        for (ObjectResult o : r.results()) {
+            t.row(o.window(), o.tenant(), o.chunk(), Human.count(o.rows()), Human.bytes(o.gzipBytes()),
+                    o.status() == ObjectResult.Status.PENDING ? "restore" : "skip: " + o.message());
+        }
+        if (!t.isEmpty()) {
+            out.print(t.render());
+        }
+        out.println("Dry run: " + r.restored() + " object(s), " + Human.count(r.rows()) + " row(s), "
+                + Human.bytes(r.gzipBytes()) + " would be restored into " + (r.target().isEmpty() ? "-" : r.target())
+                + "; " + r.skipped() + " skipped; nothing was changed.");
+    }
+}

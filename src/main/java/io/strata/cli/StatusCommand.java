@@ -1,0 +1,67 @@
+package io.strata.cli;
+
+import io.strata.StrataRuntime;
+import io.strata.config.StrataConfig;
+import io.strata.status.JobStatus;
+import io.strata.status.StatusReport;
+import io.strata.status.StatusReporter;
+import java.io.PrintStream;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+
+/** {@code status [--json]}: one line per job, like Flyway's info. */
+final class StatusCommand {
+
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
+    private final StrataConfig config;
+    private final PrintStream out;
+
+    StatusCommand(StrataConfig config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    int run(Args args) {
+        StatusReport r;
+        try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.READ_ONLY)) {
+            r = new StatusReporter(rt.database(), config, rt.runner(), rt.jobs()).report();
+        }
+        if (args.flag("json")) {
+            out.println(Cli.toJson(r));
+            return 0;
+        }
+        Table t = new Table("Job", "Table", "Enabled", "Keep", "Due", "Due rows", "Lag", "Objects", "Rows", "Gzip",
+                "Restored", "Last run", "Result", "Took", "Failed 24h", "Next run");
+        for (JobStatus j : r.jobs()) {
+            t.row(j.job(), j.table(), j.enabled() ? "yes" : "no", j.keep(), dash(j.duePartitions()),
+                    j.dueRows() == null ? "-" : Human.count(j.dueRows()), j.lagSeconds() == null ? "-" : age(j.lagSeconds()),
+                    j.objects(), Human.count(j.rows()), Human.bytes(j.gzipBytes()), j.restoredObjects(), when(j.lastRun()),
+                    j.lastResult() == null ? "-" : j.lastResult(), j.lastRunMillis() == null ? "-" : Human.duration(j.lastRunMillis()),
+                    j.failures24h(), when(j.nextRun()));
+        }
+        out.print(t.render());
+        out.println("Status at " + when(r.at()) + " (" + r.at().getOffset() + ") of " + r.database() + ", schema " + r.schema()
+                + ". Due: partitions and rows older than keep; Lag: the oldest due row's age.");
+        return 0;
+    }
+
+    private static String dash(Object o) {
+        return o == null ? "-" : o.toString();
+    }
+
+    private static String when(OffsetDateTime t) {
+        return t == null ? "-" : t.format(WHEN);
+    }
+
+    /** An age as a person reads it: 45m, 5h12m, 3d04h. */
+    static String age(long seconds) {
+        if (seconds < 3600) {
+            return seconds / 60 + "m";
+        }
+        if (seconds < 86_400) {
+            return String.format("%dh%02dm", seconds / 3600, seconds % 3600 / 60);
+        }
+        return String.format("%dd%02dh", seconds / 86_400, seconds % 86_400 / 3600);
+    }
+}

@@ -1,0 +1,53 @@
+package io.strata.cli;
+
+import io.strata.StrataRuntime;
+import io.strata.config.JobConfig;
+import io.strata.config.StrataConfig;
+import io.strata.verify.VerifyReport;
+import io.strata.verify.VerifyRequest;
+import java.io.PrintStream;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+
+/** {@code verify [--job NAME] [--from T --to T] [--deep] [--json]}. */
+final class VerifyCommand {
+
+    private final StrataConfig config;
+    private final PrintStream out;
+
+    VerifyCommand(StrataConfig config, PrintStream out) {
+        this.config = config;
+        this.out = out;
+    }
+
+    int run(Args args) {
+        String job = args.value("job");
+        ZoneId zone = job == null ? config.zone() : config.job(job).map(JobConfig::zone).orElse(config.zone());
+        OffsetDateTime[] range = TimeArgs.range(args, zone, false);
+        VerifyReport r;
+        try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.COMMAND)) {
+            r = rt.verify(new VerifyRequest(job, range[0], range[1], args.flag("deep")));
+        }
+        if (args.flag("json")) {
+            out.println(Cli.toJson(r));
+            return r.ok() ? 0 : 1;
+        }
+        Table t = new Table("Job", "Objects", "Gzip", "Rows", "Sound", "Corrupt", "Missing", "Orphans");
+        long objects = 0;
+        long bytes = 0;
+        for (VerifyReport.JobCheck j : r.jobs()) {
+            t.row(j.job(), j.objects(), Human.bytes(j.gzipBytes()), Human.count(j.rows()), j.sound(), j.corrupt(),
+                    j.missing(), j.orphans());
+            objects += j.objects();
+            bytes += j.gzipBytes();
+        }
+        out.print(t.render());
+        for (VerifyReport.Problem p : r.problems()) {
+            out.println("  " + p.code() + "  " + p.key() + ": " + p.detail());
+        }
+        out.println("Verified " + objects + " object(s), " + Human.bytes(bytes) + " in " + Human.duration(r.millis())
+                + (r.deep() ? ", every row parsed" : "") + ": "
+                + (r.ok() ? "all sound." : r.problems().size() + " problem(s)."));
+        return r.ok() ? 0 : 1;
+    }
+}

@@ -1,0 +1,104 @@
+package io.strata.restore;
+
+import io.strata.export.Window;
+import io.strata.manifest.ManifestEntry;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One restore in progress, carried through the restore route: the objects it found, which of them it
+ * already knows to skip, and what became of each so far.
+ */
+public final class RestorePlan {
+
+    private final RestoreRequest request;
+    private final Target into;
+    private final List<ManifestEntry> objects;
+    private final Map<Long, String> skips = new HashMap<>();
+    private final ZoneId zone;
+    private final List<ObjectResult> results = Collections.synchronizedList(new ArrayList<>());
+    private final long startedNanos = System.nanoTime();
+
+    RestorePlan(RestoreRequest request, Target into, List<ManifestEntry> objects, ZoneId zone) {
+        this.request = request;
+        this.into = into;
+        this.objects = List.copyOf(objects);
+        this.zone = zone;
+    }
+
+    public RestoreRequest request() {
+        return request;
+    }
+
+    public List<ManifestEntry> objects() {
+        return objects;
+    }
+
+    /** The table the object goes into: {@code --into}, else the one it came from. */
+    Target target(ManifestEntry o) {
+        return into != null ? into : Target.parse(o.table(), "manifest table_name");
+    }
+
+    /** True when the object goes back into the table it came from (then its manifest row turns 'restored'). */
+    boolean live(ManifestEntry o) {
+        return into == null || into.equals(Target.parse(o.table(), "manifest table_name"));
+    }
+
+    /** Why the object was already known not to need loading when the plan was made, or null. */
+    String skip(ManifestEntry o) {
+        return skips.get(o.id());
+    }
+
+    void skip(ManifestEntry o, String reason) {
+        if (reason != null) {
+            skips.put(o.id(), reason);
+        }
+    }
+
+    String targetName() {
+        if (into != null) {
+            return into.name();
+        }
+        return String.join(", ", objects.stream().map(ManifestEntry::table).distinct().toList());
+    }
+
+    /** The object's window as its key names it: {@code yyyyMMddHH} in the job's zone. */
+    String window(ManifestEntry o) {
+        return new Window(o.windowStart().atZoneSameInstant(zone).toLocalDateTime(),
+                o.windowEnd().atZoneSameInstant(zone).toLocalDateTime()).label();
+    }
+
+    ObjectResult add(ObjectResult r) {
+        results.add(r);
+        if (request.progress() != null) {
+            request.progress().accept(this);
+        }
+        return r;
+    }
+
+    public List<ObjectResult> results() {
+        synchronized (results) {
+            return List.copyOf(results);
+        }
+    }
+
+    public ObjectResult lastResult() {
+        synchronized (results) {
+            return results.isEmpty() ? null : results.get(results.size() - 1);
+        }
+    }
+
+    public long elapsedMs() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    /** Milliseconds until the remaining objects are done at the pace so far; -1 before the first one. */
+    public long etaMs() {
+        int done = results.size();
+        return done == 0 ? -1 : elapsedMs() * (objects.size() - done) / done;
+    }
+}

@@ -1,0 +1,51 @@
+package io.strata.restore;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** The outcome of one restore (or dry run), as the CLI prints it and JMX returns it. */
+public record RestoreResult(
+        String job,
+        String target,
+        OffsetDateTime from,
+        OffsetDateTime to,
+        String tenant,
+        boolean dryRun,
+        int objects,
+        int restored,
+        int skipped,
+        int failed,
+        long rows,
+        long gzipBytes,
+        long millis,
+        List<ObjectResult> results) {
+
+    static RestoreResult of(RestorePlan plan, boolean dryRun) {
+        List<ObjectResult> results = plan.results();
+        int restored = 0;
+        int skipped = 0;
+        int failed = 0;
+        long rows = 0;
+        long bytes = 0;
+        for (ObjectResult r : results) {
+            switch (r.status()) {
+                case SKIPPED -> skipped++;
+                case FAILED -> failed++;
+                default -> {
+                    restored++;
+                    rows += r.rows();
+                    bytes += r.gzipBytes();
+                }
+            }
+        }
+        RestoreRequest q = plan.request();
+        return new RestoreResult(q.job(), plan.targetName(), q.from(), q.to(), q.tenant(), dryRun, results.size(),
+                restored, skipped, failed, rows, bytes, plan.elapsedMs(), results);
+    }
+
+    @JsonProperty("ok")
+    public boolean ok() {
+        return failed == 0;
+    }
+}

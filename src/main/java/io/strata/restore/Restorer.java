@@ -1,0 +1,187 @@
+package io.strata.restore;
+
+import io.strata.ErrorCode;
+import io.strata.StrataException;
+import io.strata.config.JobConfig;
+import io.strata.config.StrataConfig;
+import io.strata.db.Database;
+import io.strata.format.Malformed;
+import io.strata.manifest.ManifestEntry;
+import io.strata.manifest.Manifests;
+import io.strata.storage.ObjectDigest;
+import io.strata.storage.S3Storage;
+import io.strata.storage.TempFiles;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.zip.ZipException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings archived rows back. Each object is restored in one transaction of its own: it is downloaded to
+ * a temp file while its SHA-256 is computed, compared with the manifest before anything is loaded,
+ * loaded, counted against the manifest, and recorded as restored; any failure rolls the object back and
+ * the others go on.
+ */
+public final class Restorer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Restorer.class);
+
+    private final Database database;
+    private final S3Storage storage;
+    private final StrataConfig config;
+    private final Manifests manifests;
+    private final RestoreLog log;
+
+    /** @param storage null for dry runs, which only {@link #plan} */
+    public Restorer(Database database, S3Storage storage, StrataConfig config) {
+        this.database = database;
+        this.storage = storage;
+        this.config = config;
+        this.manifests = new Manifests(config.schema());
+        this.log = new RestoreLog(config.schema());
+    }
+
+    /** Finds the objects to restore and checks that their tables can take them; reads only. */
+    public RestorePlan plan(RestoreRequest r) {
+        Target into = r.into() == null ? null : Target.parse(r.into(), "--into");
+        ZoneId zone = config.job(r.job()).map(JobConfig::zone).orElse(config.zone());
+        try (Connection c = database.connection()) {
+            boolean installed = manifests.installed(c);
+            if (config.job(r.job()).isEmpty() && (!installed || !manifests.jobs(c).contains(r.job()))) {
+                throw new StrataException(ErrorCode.BAD_ARGUMENT, "--job " + r.job() + ": no such job in "
+                        + config.source() + ", and none in the manifest");
+            }
+            List<ManifestEntry> objects = installed ? manifests.find(c, r.job(), r.from(), r.to(), r.tenant()) : List.of();
+            RestorePlan plan = new RestorePlan(r, into, objects, zone);
+            for (ManifestEntry o : objects) {
+                Target target = plan.target(o);
+                if (plan.live(o) && RestoreLog.oid(c, target) == null) {
+                    throw new StrataException(ErrorCode.UNKNOWN_TABLE, "table " + target + " (archived by job '"
+                            + o.job() + "') does not exist; restore --into another table to see its rows");
+                }
+                plan.skip(o, log.skipReason(c, o, target, plan.live(o), false));
+            }
+            c.rollback();
+            return plan;
+        } catch (SQLException e) {
+            throw new StrataException(ErrorCode.DB_CONNECTION, "finding the objects to restore: " + e.getMessage(), e);
+        }
+    }
+
+    /** Restores one object; throws when it is refused, and then nothing of it was inserted. */
+    public ObjectResult restore(ManifestEntry o, RestorePlan plan) throws IOException, SQLException {
+        long t0 = System.nanoTime();
+        if (plan.skip(o) != null) {
+            return plan.add(result(o, plan, ObjectResult.Status.SKIPPED, 0, t0, plan.skip(o)));
+        }
+        if (!o.bucket().equals(storage.bucket())) {
+            throw new StrataException(ErrorCode.OBJECT_MISSING, o.key() + ": the manifest puts it in bucket "
+                    + o.bucket() + ", but strata.s3.bucket is " + storage.bucket());
+        }
+        Target target = plan.target(o);
+        boolean live = plan.live(o);
+        Path file = TempFiles.next(config.tempDir());
+        try {
+            check(o, storage.download(o.key(), file));
+            long t1 = System.nanoTime();
+            try (Connection c = database.connection()) {
+                try {
+                    String skip = log.skipReason(c, o, target, live, true);
+                    if (skip != null) {
+                        c.rollback();
+                        return plan.add(result(o, plan, ObjectResult.Status.SKIPPED, 0, t0, skip));
+                    }
+                    Long oid = live ? RestoreLog.oid(c, target) : TableLoader.ensure(c, target, o);
+                    if (oid == null) {
+                        throw new StrataException(ErrorCode.RESTORE_FAILED, o.key() + ": table " + target
+                                + " no longer exists");
+                    }
+                    long rows = TableLoader.load(c, o, target, file);
+                    if (rows != o.rows()) {
+                        throw new StrataException(ErrorCode.OBJECT_CORRUPT, o.key() + ": holds " + rows
+                                + " rows, but the manifest lists " + o.rows());
+                    }
+                    log.record(c, o, target, oid, rows, (System.nanoTime() - t0) / 1_000_000, live);
+                    c.commit();
+                    LOG.info("restored {} into {}: {} rows; download and check {} ms, load {} ms", o.key(), target, rows,
+                            (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+                    return plan.add(result(o, plan, ObjectResult.Status.RESTORED, rows, t0, null));
+                } catch (Malformed | ZipException | EOFException e) {
+                    rollback(c);
+                    throw new StrataException(ErrorCode.OBJECT_CORRUPT, o.key() + ": " + e.getMessage(), e);
+                } catch (SQLException e) {
+                    rollback(c);
+                    throw new StrataException(ErrorCode.RESTORE_FAILED, o.key() + ": loading into " + target
+                            + " failed: " + oneLine(e.getMessage()), e);
+                } catch (RuntimeException | IOException e) {
+                    rollback(c);
+                    throw e;
+                }
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** PostgreSQL's message, with its Detail and Where lines, on one line. */
+    static String oneLine(String message) {
+        return String.valueOf(message).strip().replaceAll("\\s*\\n\\s*", "; ");
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is gone, and with it the transaction
+        }
+    }
+
+    /** Refuses an object that S3 does not hold as the manifest describes it. */
+    static void check(ManifestEntry o, ObjectDigest got) {
+        String problem = o.mismatch(got);
+        if (problem != null) {
+            throw new StrataException(got == null ? ErrorCode.OBJECT_MISSING : ErrorCode.OBJECT_CORRUPT,
+                    o.key() + ": " + problem + "; nothing of it was loaded");
+        }
+    }
+
+    /** Records an object that was refused (the route's error handler calls this). */
+    public ObjectResult failed(ManifestEntry o, Exception e, RestorePlan plan) {
+        String message = e instanceof StrataException ? e.getMessage()
+                : new StrataException(ErrorCode.RESTORE_FAILED, o.key() + ": " + e).getMessage();
+        LOG.warn("restore of {} refused: {}", o.key(), message);
+        return plan.add(new ObjectResult(o.key(), plan.window(o), o.tenant(), o.chunk(), ObjectResult.Status.FAILED,
+                0, o.gzipBytes(), 0, message));
+    }
+
+    public RestoreResult finish(RestorePlan plan) {
+        RestoreResult r = RestoreResult.of(plan, false);
+        LOG.info("restore of job {}: {} restored, {} skipped, {} failed, {} rows in {} ms", r.job(), r.restored(),
+                r.skipped(), r.failed(), r.rows(), r.millis());
+        return r;
+    }
+
+    /** What {@link #plan} found, as a dry run reports it: each object pending or skipped. */
+    public static RestoreResult dryRun(RestorePlan plan) {
+        for (ManifestEntry o : plan.objects()) {
+            String skip = plan.skip(o);
+            plan.add(new ObjectResult(o.key(), plan.window(o), o.tenant(), o.chunk(), skip == null
+                    ? ObjectResult.Status.PENDING : ObjectResult.Status.SKIPPED, skip == null ? o.rows() : 0,
+                    o.gzipBytes(), 0, skip));
+        }
+        return RestoreResult.of(plan, true);
+    }
+
+    private static ObjectResult result(ManifestEntry o, RestorePlan plan, ObjectResult.Status status, long rows,
+            long t0, String message) {
+        return new ObjectResult(o.key(), plan.window(o), o.tenant(), o.chunk(), status, rows, o.gzipBytes(),
+                (System.nanoTime() - t0) / 1_000_000, message);
+    }
+}
