@@ -115,6 +115,13 @@ class ServiceJmxTest {
         assertEquals(0, slow.getRowsDue());
         assertEquals(0, count("SELECT count(*) FROM $slow"));
         assertTrue(slow.getLastRunEnd().compareTo(slow.getLastRunStart()) > 0);
+
+        String verified = slow.verify("", "");
+        assertTrue(verified.contains("\"sound\" : 5"), verified);
+        String restored = slow.restore(java.time.LocalDate.now().minusDays(10).toString(), java.time.LocalDate.now().toString(), "");
+        assertTrue(restored.contains("\"restored\" : 5"), restored);
+        assertEquals(100, count("SELECT count(*) FROM $slow"), "restore over JMX put the rows back");
+        assertTrue(slow.restore("yesterday", "", "").contains("--from yesterday"), "a bad time names the parameter");
     }
 
     @Test
