@@ -285,6 +285,11 @@ public final class ConfigLoader {
             }
 
             String require(String key) {
+                JsonNode raw = node.get(key);
+                if (raw != null && raw.isBoolean()) {
+                    // YAML 1.1 reads on/off/yes/no as booleans
+                    throw error(at + "." + key, raw.asText(), "was read by YAML as a boolean; put the value in quotes");
+                }
                 String v = string(key, null);
                 if (v == null || v.isBlank()) {
                     throw error(at + "." + key, null, "is required");

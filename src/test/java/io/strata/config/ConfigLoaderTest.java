@@ -91,4 +91,14 @@ class ConfigLoaderTest {
         assertEquals(ErrorCode.CONFIG_INVALID, e.code());
         assertTrue(e.getMessage().contains("strata.jobs[1].name"), e.getMessage());
     }
+
+    @Test
+    void aNameYamlReadsAsABooleanIsRefusedWithAHint() {
+        StrataException e = assertThrows(StrataException.class, () -> load("""
+                strata:
+                  database: { url: "jdbc:postgresql://h/db" }
+                  jobs: [ { name: off, table: a, timestampColumn: at, keep: P1D } ]
+                """, Map.of()));
+        assertTrue(e.getMessage().contains("strata.jobs[0].name") && e.getMessage().contains("quotes"), e.getMessage());
+    }
 }
