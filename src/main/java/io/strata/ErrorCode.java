@@ -27,8 +27,6 @@ public enum ErrorCode {
     S3_UPLOAD(1),
     /** What S3 holds differs from what was written (size or SHA-256). */
     CHECKSUM_MISMATCH(1),
-    /** The rows deleted differ in number from the rows exported; the batch rolled back. */
-    COUNT_MISMATCH(1),
     /** Exporting rows from PostgreSQL failed. */
     EXPORT_FAILED(1),
     /** The job is already running in this process; the new run did not start. */
