@@ -18,7 +18,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 WORK=$ROOT/bench/work
 LOGS=$WORK/logs
-JAR=$ROOT/target/strata.jar
+JAR=${STRATA_JAR:-$ROOT/target/strata.jar}
 
 ROWS=1000000
 REPS=3
@@ -49,6 +49,7 @@ Options:
   --note TEXT   a line for RESULTS.md (e.g. that the machine was shared)
   --out FILE    where to write the results (default bench/RESULTS.md, or bench/work/RESULTS-quick.md)
 Environment: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), PGPASSWORD; database strata_bench.
+STRATA_JAR benchmarks another build than target/strata.jar.
 EOF
 }
 
@@ -234,7 +235,7 @@ reset_strata() {
   rm -rf "$WORK/s3" "$WORK/tmp"
   mkdir -p "$WORK/s3" "$WORK/tmp"
   if [ "$(q -c "SELECT count(*) FROM pg_namespace WHERE nspname = 'strata'")" = 1 ]; then
-    sqlrun -c "TRUNCATE strata.manifest, strata.run"
+    sqlrun -c "TRUNCATE strata.manifest, strata.run CASCADE"
   fi
 }
 
