@@ -449,8 +449,9 @@ for rep in $(seq 1 "$REPS"); do
     reset_strata
     WARM=1 strata_archive "$label" events bench.events "$format" "$conc"
     check_archived "$label" bench.events "$DUE_ROWS" "$STRATA_ROWS"
+    # (no CPU figure: the process's CPU includes the warm-up job)
     record "archive.$format.c$conc.warm" "$rep" "$(awk -v ms="$STRATA_MS" 'BEGIN { printf "%.3f", ms / 1000 }')" \
-      "$STRATA_ROWS" "$STRATA_MS" "$RAW_BYTES/$GZIP_BYTES/$PARTS" "$CPU"
+      "$STRATA_ROWS" "$STRATA_MS" "$RAW_BYTES/$GZIP_BYTES/$PARTS"
   done
   # The gzip level: the same CSV archive at level 6, for its CPU and object sizes.
   if [ "$QUICK" = 0 ]; then
@@ -488,7 +489,7 @@ for rep in $(seq 1 "$REPS"); do
     check_archived "$label" bench.tiny "$TINY_DUE" "$STRATA_ROWS"
     [ "$PARTS" = "$TINY_WINDOWS" ] || die "$label: $PARTS objects, expected $TINY_WINDOWS"
     [ "$mode" = warm ] && WALL=$(awk -v ms="$STRATA_MS" 'BEGIN { printf "%.3f", ms / 1000 }')
-    record "tiny.c$conc$suffix" "$rep" "$WALL" "$STRATA_ROWS" "$STRATA_MS" "$PARTS" "$CPU"
+    record "tiny.c$conc$suffix" "$rep" "$WALL" "$STRATA_ROWS" "$STRATA_MS" "$PARTS"
     record "tinyper.c$conc$suffix" "$rep" "$(awk -v ms="$STRATA_MS" -v n="$PARTS" 'BEGIN { printf "%.2f", ms / n }')"
   done
 done
@@ -496,9 +497,10 @@ sqlrun -c "DROP TABLE IF EXISTS bench.tiny"
 
 # --- 6: memory: one hour of MEM_ROWS rows with -Xmx256m ----------------------------------------------
 
-# Peak heap from the GC log: the largest heap occupancy seen before a collection.
-peak_heap() { # gc-log -> MB, or "-" when no collection ran
-  grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$1" 2>/dev/null | awk -F'M' '{ v = $1 + 0; if (v > m) m = v } END { print (NR ? m : "-") }'
+# Peak heap from the GC log: the largest occupancy before a collection, and after one (the live data).
+peak_heap() { # gc-log -> "before:after" in MB, or "-" when no collection ran
+  grep -o '[0-9]*M->[0-9]*M([0-9]*M)' "$1" 2>/dev/null | tr -d 'M' | tr '>(' '  ' |
+    awk '{ split($1, a, "-"); if (a[1] + 0 > b) b = a[1] + 0; if ($2 + 0 > l) l = $2 + 0 } END { print (NR ? b ":" l : "-") }'
 }
 
 say "memory: generating one hour of $MEM_ROWS rows"
@@ -679,16 +681,16 @@ mkdir -p "$(dirname "$OUT")"
   echo "## Memory"
   echo
   echo "One hour of $(printf "%'d" "$MEM_ROWS") rows ($(mb "$(echo "$MEM_A" | cut -d/ -f3)") MB of CSV, $(mb "$(echo "$MEM_A" | cut -d/ -f4)") MB gzipped) in a single object, with \`-Xmx$MEM_XMX\`."
-  echo "Peak heap is the largest heap occupancy the GC log shows before a collection; peak RSS is from"
-  echo "\`/usr/bin/time\`."
+  echo "Peak heap is the largest occupancy the GC log shows before a collection, and after one (what was"
+  echo "live); peak RSS is from \`/usr/bin/time\`."
   echo
-  echo "| Case | Time, s | Rows/s | Peak RSS, MB | Peak heap, MB |"
+  echo "| Case | Time, s | Rows/s | Peak RSS, MB | Peak heap before / after GC, MB |"
   echo "|---|---|---|---|---|"
   w=$(field memory.archive 3)
-  echo "| Archive | $(fmt "$w") | $(per_sec "$MEM_ROWS" "$w") | $(echo "$MEM_A" | cut -d/ -f1) | $(echo "$MEM_A" | cut -d/ -f2) |"
+  echo "| Archive | $(fmt "$w") | $(per_sec "$MEM_ROWS" "$w") | $(echo "$MEM_A" | cut -d/ -f1) | $(echo "$MEM_A" | cut -d/ -f2 | sed 's|:| / |') |"
   if [ "$HAS_RESTORE" = 1 ]; then
     w=$(field memory.restore 3)
-    echo "| Restore | $(fmt "$w") | $(per_sec "$MEM_ROWS" "$w") | $(echo "$MEM_R" | cut -d/ -f1) | $(echo "$MEM_R" | cut -d/ -f2) |"
+    echo "| Restore | $(fmt "$w") | $(per_sec "$MEM_ROWS" "$w") | $(echo "$MEM_R" | cut -d/ -f1) | $(echo "$MEM_R" | cut -d/ -f2 | sed 's|:| / |') |"
   else
     echo "| Restore | restore: not in this build | | | |"
   fi
