@@ -12,7 +12,7 @@
 #   6. memory: one hour of millions of rows archived and restored with -Xmx256m
 # and writes bench/RESULTS.md (--quick: bench/work/RESULTS-quick.md). Needs bash, psql, gzip, java 17,
 # mvn (only when target/strata.jar is missing) and /usr/bin/time (Debian package `time`; installed
-# with apt-get when missing and possible, otherwise peak RSS is reported as n/a).
+# with apt-get when missing and possible, otherwise CPU and peak RSS are reported as "-").
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -90,6 +90,8 @@ GZIP_LEVEL=1   # strata.gzipLevel's default; the baseline uses the same level
 
 say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "FAILED: $*"; exit 1; }
+trap 'say "FAILED at line $LINENO (logs in $LOGS)"' ERR
+num() { awk -v n="$1" 'BEGIN { s = sprintf("%d", n); while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s); print s }'; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 q() { psql -X -q -v ON_ERROR_STOP=1 -At "$@"; }           # one value out, no noise
@@ -100,8 +102,6 @@ json_field() { # key file [job]
     $1 == "\"job\"" { gsub(/[",]/, "", $3); on = (j == "" || $3 == j) }
     on && $1 == k { v = $3; gsub(/[",]/, "", v); print v; exit }' "$2"
 }
-json_num() { json_field "$@"; }
-json_str() { json_field "$@"; }
 
 # One line per measurement: case, repetition, wall seconds, rows, in-process ms, extra, CPU seconds of
 # the Strata process ("-" where a field does not apply).
@@ -125,9 +125,9 @@ TIME_BIN=/usr/bin/time
 if [ ! -x "$TIME_BIN" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing GNU time (apt-get install time) for peak RSS"
-    apt-get install -y -q time >>"$LOGS/apt.log" 2>&1 || true
+    { apt-get update -q && apt-get install -y -q time; } >>"$LOGS/apt.log" 2>&1 || true
   fi
-  [ -x "$TIME_BIN" ] || { say "no /usr/bin/time: peak RSS will be n/a"; TIME_BIN=""; }
+  [ -x "$TIME_BIN" ] || { say "no /usr/bin/time: CPU and peak RSS will be reported as -"; TIME_BIN=""; }
 fi
 
 if [ ! -f "$JAR" ]; then
@@ -315,12 +315,12 @@ strata_archive() { # label job table format concurrency [java options...]
   fi
   t1=$(now)
   WALL=$(elapsed "$t0" "$t1")
-  [ "$(json_str status "$out" "$job")" = succeeded ] || die "$label: run status is not succeeded; see $out"
-  STRATA_ROWS=$(json_num rows "$out" "$job")
-  STRATA_MS=$(json_num millis "$out" "$job")
-  RAW_BYTES=$(json_num rawBytes "$out" "$job")
-  GZIP_BYTES=$(json_num gzipBytes "$out" "$job")
-  PARTS=$(json_num archived "$out" "$job")
+  [ "$(json_field status "$out" "$job")" = succeeded ] || die "$label: run status is not succeeded; see $out"
+  STRATA_ROWS=$(json_field rows "$out" "$job")
+  STRATA_MS=$(json_field millis "$out" "$job")
+  RAW_BYTES=$(json_field rawBytes "$out" "$job")
+  GZIP_BYTES=$(json_field gzipBytes "$out" "$job")
+  PARTS=$(json_field archived "$out" "$job")
   [ "${WARM:-0}" = 1 ] && sqlrun -c "DROP TABLE IF EXISTS ${table}_warm"
   return 0
 }
@@ -520,6 +520,8 @@ if [ "$HAS_RESTORE" = 1 ]; then
 fi
 sqlrun -c "DROP TABLE IF EXISTS bench.big"
 reset_strata
+# The generated tables go (about 1 GB for a million rows); the generator function stays.
+sqlrun -c "DROP TABLE IF EXISTS bench.events, bench.events_src, bench.events_warm, bench.tiny, bench.tiny_warm"
 END_EPOCH=$(date +%s)
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -602,9 +604,9 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "## What was measured"
   echo
-  echo "- **Data**: $(printf "%'d" "$ROWS") rows over $DAYS days in \`bench.events\` (6 tenants; JSONB payloads with quotes,"
+  echo "- **Data**: $(num "$ROWS") rows over $DAYS days in \`bench.events\` (6 tenants; JSONB payloads with quotes,"
   echo "  backslashes, escaped newlines and tabs, non-ASCII text), $(awk -v b="$CSV_RAW" -v n="$DUE_ROWS" 'BEGIN { printf "%.0f", b / n }') bytes per row as CSV, indexed on the"
-  echo "  timestamp. The $(printf "%'d" "$DUE_ROWS") rows of the $OBJECTS whole hours before the cutoff are archived: $(mb "$CSV_RAW") MB as CSV,"
+  echo "  timestamp. The $(num "$DUE_ROWS") rows of the $OBJECTS whole hours before the cutoff are archived: $(mb "$CSV_RAW") MB as CSV,"
   echo "  $(mb "$CSV_GZ") MB gzipped; $(mb "$JSONL_RAW") MB as JSONL, $(mb "$JSONL_GZ") MB gzipped. Both sides use gzip level $GZIP_LEVEL (Strata's default)."
   echo "- **Baseline**: the hand-written script Strata replaces, in one psql session: per hour, \`BEGIN ISOLATION"
   echo "  LEVEL REPEATABLE READ\`, \`COPY (SELECT … hour) TO STDOUT (FORMAT csv, HEADER) \\g |gzip -$GZIP_LEVEL > file && sync file\`,"
@@ -680,7 +682,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "## Memory"
   echo
-  echo "One hour of $(printf "%'d" "$MEM_ROWS") rows ($(mb "$(echo "$MEM_A" | cut -d/ -f3)") MB of CSV, $(mb "$(echo "$MEM_A" | cut -d/ -f4)") MB gzipped) in a single object, with \`-Xmx$MEM_XMX\`."
+  echo "One hour of $(num "$MEM_ROWS") rows ($(mb "$(echo "$MEM_A" | cut -d/ -f3)") MB of CSV, $(mb "$(echo "$MEM_A" | cut -d/ -f4)") MB gzipped) in a single object, with \`-Xmx$MEM_XMX\`."
   echo "Peak heap is the largest occupancy the GC log shows before a collection, and after one (what was"
   echo "live); peak RSS is from \`/usr/bin/time\`."
   echo
@@ -711,6 +713,6 @@ mkdir -p "$(dirname "$OUT")"
   fi
   echo "| Fixed cost per partition ≤ 15 ms (concurrency 1) | $(verdict "$(fmt "$TINY1" 1)" " ms" 15) | $(verdict "$(fmt "$TINY1W" 1)" " ms" 15) |"
   echo "| Fixed cost per partition ≤ 15 ms (concurrency 2) | $(verdict "$(fmt "$TINY2" 1)" " ms" 15) | $(verdict "$(fmt "$TINY2W" 1)" " ms" 15) |"
-  echo "| One hour of $(printf "%'d" "$MEM_ROWS") rows completes at -Xmx$MEM_XMX | archive$([ "$HAS_RESTORE" = 1 ] && echo ' and restore') completed: met | - |"
+  echo "| One hour of $(num "$MEM_ROWS") rows completes at -Xmx$MEM_XMX | archive$([ "$HAS_RESTORE" = 1 ] && echo ' and restore') completed: met | - |"
 } >"$OUT"
 say "wrote $OUT"
