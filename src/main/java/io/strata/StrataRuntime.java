@@ -159,7 +159,7 @@ public final class StrataRuntime implements AutoCloseable {
         main = new Main();
         main.configure()
                 .withName("strata")
-                .withRoutesIncludePattern("classpath:routes/*.camel.yaml")
+                .withRoutesIncludePattern(RouteResources.includePattern())
                 .withShutdownTimeout((int) Math.max(1, config.shutdownTimeout().toSeconds()))
                 .withJmxEnabled(true)
                 .withJmxManagementStatisticsLevel(org.apache.camel.ManagementStatisticsLevel.RoutesOnly);

