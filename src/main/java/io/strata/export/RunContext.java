@@ -1,8 +1,7 @@
 package io.strata.export;
 
+import io.strata.Tally;
 import io.strata.config.JobConfig;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -17,10 +16,9 @@ public final class RunContext {
     private final TableInfo table;
     private final String trigger;
     private final List<Partition> partitions;
-    private final List<BatchResult> results = Collections.synchronizedList(new ArrayList<>());
+    private final Tally<BatchResult> tally;
     private final Consumer<RunContext> onBatch;
     private final BooleanSupplier paused;
-    private final long startedNanos = System.nanoTime();
     private long runId;
     private boolean skipped;
 
@@ -30,6 +28,7 @@ public final class RunContext {
         this.table = table;
         this.trigger = trigger;
         this.partitions = List.copyOf(partitions);
+        this.tally = new Tally<>(this.partitions.size());
         this.onBatch = onBatch;
         this.paused = paused;
     }
@@ -74,32 +73,24 @@ public final class RunContext {
     }
 
     void add(BatchResult result) {
-        results.add(result);
+        tally.add(result);
         onBatch.accept(this);
     }
 
     public List<BatchResult> results() {
-        synchronized (results) {
-            return List.copyOf(results);
-        }
+        return tally.results();
     }
 
     public BatchResult lastResult() {
-        synchronized (results) {
-            return results.isEmpty() ? null : results.get(results.size() - 1);
-        }
+        return tally.last();
     }
 
     public long elapsedMs() {
-        return (System.nanoTime() - startedNanos) / 1_000_000;
+        return tally.elapsedMs();
     }
 
     /** Milliseconds until the remaining partitions are done at the pace so far; -1 before the first one. */
     public long etaMs() {
-        int done = results.size();
-        if (done == 0) {
-            return -1;
-        }
-        return elapsedMs() * (partitions.size() - done) / done;
+        return tally.etaMs();
     }
 }

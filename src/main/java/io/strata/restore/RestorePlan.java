@@ -1,10 +1,9 @@
 package io.strata.restore;
 
+import io.strata.Tally;
 import io.strata.export.Window;
 import io.strata.manifest.ManifestEntry;
 import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +19,13 @@ public final class RestorePlan {
     private final List<ManifestEntry> objects;
     private final Map<Long, String> skips = new HashMap<>();
     private final ZoneId zone;
-    private final List<ObjectResult> results = Collections.synchronizedList(new ArrayList<>());
-    private final long startedNanos = System.nanoTime();
+    private final Tally<ObjectResult> tally;
 
     RestorePlan(RestoreRequest request, Target into, List<ManifestEntry> objects, ZoneId zone) {
         this.request = request;
         this.into = into;
         this.objects = List.copyOf(objects);
+        this.tally = new Tally<>(this.objects.size());
         this.zone = zone;
     }
 
@@ -73,7 +72,7 @@ public final class RestorePlan {
     }
 
     ObjectResult add(ObjectResult r) {
-        results.add(r);
+        tally.add(r);
         if (request.progress() != null) {
             request.progress().accept(this);
         }
@@ -81,24 +80,19 @@ public final class RestorePlan {
     }
 
     public List<ObjectResult> results() {
-        synchronized (results) {
-            return List.copyOf(results);
-        }
+        return tally.results();
     }
 
     public ObjectResult lastResult() {
-        synchronized (results) {
-            return results.isEmpty() ? null : results.get(results.size() - 1);
-        }
+        return tally.last();
     }
 
     public long elapsedMs() {
-        return (System.nanoTime() - startedNanos) / 1_000_000;
+        return tally.elapsedMs();
     }
 
     /** Milliseconds until the remaining objects are done at the pace so far; -1 before the first one. */
     public long etaMs() {
-        int done = results.size();
-        return done == 0 ? -1 : elapsedMs() * (objects.size() - done) / done;
+        return tally.etaMs();
     }
 }
