@@ -1,11 +1,7 @@
 package io.strata.export;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
-import io.strata.Version;
 import io.strata.config.JobConfig;
 import io.strata.db.Database;
 import io.strata.storage.ObjectDigest;
@@ -23,7 +19,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPOutputStream;
@@ -40,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class BatchArchiver {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchArchiver.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Database database;
     private final S3Storage storage;
@@ -50,6 +44,7 @@ public final class BatchArchiver {
     private final int gzipLevel;
     private final BooleanSupplier stopping;
     private final PartitionFinder finder;
+    private final ObjectRecords records;
 
     public BatchArchiver(Database database, S3Storage storage, String schema, String prefix, Path tempDir,
             int gzipLevel, BooleanSupplier stopping) {
@@ -61,6 +56,7 @@ public final class BatchArchiver {
         this.gzipLevel = gzipLevel;
         this.stopping = stopping;
         this.finder = new PartitionFinder(schema);
+        this.records = new ObjectRecords(schema, storage.bucket());
     }
 
     /**
@@ -90,7 +86,7 @@ public final class BatchArchiver {
             if (!job.delete() && finder.exported(w.connection, job, p.window(), p.tenantSplit(), p.tenant())) {
                 return end(w, BatchResult.Status.EMPTY, "already exported");
             }
-            w.chunk = nextChunk(w.connection, p);
+            w.chunk = records.nextChunk(w.connection, p);
             w.key = ObjectKeys.objectKey(prefix, p, w.chunk);
             w.file = TempFiles.next(tempDir);
             copyOut(w);
@@ -179,8 +175,8 @@ public final class BatchArchiver {
                         + w.sha256 + " were uploaded");
             }
             w.verifyMs = (System.nanoTime() - t0) / 1_000_000;
-            storage.putJson(ObjectKeys.sidecarKey(w.key), sidecar(w));
-            insertManifest(w);
+            storage.putJson(ObjectKeys.sidecarKey(w.key), records.sidecar(w));
+            records.insertManifest(w);
             w.connection.commit();
             return end(w, BatchResult.Status.ARCHIVED, null);
         } catch (Exception e) {
@@ -262,113 +258,11 @@ public final class BatchArchiver {
         return key;
     }
 
-    private int nextChunk(Connection c, Partition p) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(chunk), 0) + 1 FROM " + schema
-                + ".manifest WHERE job = ? AND window_start = ? AND tenant IS NOT DISTINCT FROM ?")) {
-            ps.setString(1, p.job().name());
-            ps.setObject(2, p.window().startAt(p.job().zone()));
-            ps.setString(3, p.tenant());
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
-    private void insertManifest(BatchWork w) throws SQLException {
-        Partition p = w.partition;
-        String sql = "INSERT INTO " + schema + ".manifest (job, table_name, tenant, window_start, window_end, chunk,"
-                + " bucket, object_key, format, columns, row_count, raw_bytes, gzip_bytes, sha256, deleted, export_ms,"
-                + " upload_ms, verify_ms, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        try (PreparedStatement ps = w.connection.prepareStatement(sql)) {
-            ps.setString(1, p.job().name());
-            ps.setString(2, p.job().qualifiedTable());
-            ps.setString(3, p.tenant());
-            ps.setObject(4, p.window().startAt(p.job().zone()));
-            ps.setObject(5, p.window().endAt(p.job().zone()));
-            ps.setInt(6, w.chunk);
-            ps.setString(7, storage.bucket());
-            ps.setString(8, w.key);
-            ps.setString(9, p.job().format().extension());
-            ps.setString(10, columnsJson(w).toString());
-            ps.setLong(11, w.rows);
-            ps.setLong(12, w.rawBytes);
-            ps.setLong(13, w.gzipBytes);
-            ps.setString(14, w.sha256);
-            ps.setBoolean(15, p.job().delete());
-            ps.setLong(16, w.exportMs);
-            ps.setLong(17, w.uploadMs);
-            ps.setLong(18, w.verifyMs);
-            ps.setLong(19, w.runId);
-            ps.executeUpdate();
-        }
-    }
-
-    private ArrayNode columnsJson(BatchWork w) {
-        ArrayNode cols = JSON.createArrayNode();
-        for (TableInfo.Column c : w.table.columns()) {
-            ObjectNode col = cols.addObject().put("name", c.name()).put("type", c.type());
-            if (c.generated()) {
-                col.put("generated", true);
-            }
-            if (c.identity()) {
-                col.put("identity", true);
-            }
-        }
-        return cols;
-    }
-
-    /** The sidecar: enough to restore the object with nothing but the bucket. */
-    private byte[] sidecar(BatchWork w) throws IOException {
-        Partition p = w.partition;
-        ObjectNode s = JSON.createObjectNode();
-        s.put("tool", "strata").put("version", Version.VERSION).put("job", p.job().name())
-                .put("table", p.job().qualifiedTable());
-        if (p.tenantSplit()) {
-            s.put("tenantColumn", p.job().tenantColumn()).put("tenant", p.tenant());
-        }
-        s.put("timestampColumn", p.job().timestampColumn())
-                .put("windowStart", p.window().startAt(p.job().zone()).toString())
-                .put("windowEnd", p.window().endAt(p.job().zone()).toString())
-                .put("chunk", w.chunk)
-                .put("format", p.job().format().extension())
-                .put("compression", "gzip");
-        s.set("columns", columnsJson(w));
-        s.put("rows", w.rows).put("rawBytes", w.rawBytes).put("bytes", w.gzipBytes).put("sha256", w.sha256)
-                .put("deletedFromSource", p.job().delete()).put("archivedAt", Instant.now().toString());
-        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);
-    }
-
     private static String rootMessage(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
         return root == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + root.getMessage() + ")";
-    }
-
-    /** Counts the bytes that pass. */
-    static final class CountingOutputStream extends java.io.FilterOutputStream {
-        private long count;
-
-        CountingOutputStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            count++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            count += len;
-        }
-
-        long count() {
-            return count;
-        }
     }
 }
