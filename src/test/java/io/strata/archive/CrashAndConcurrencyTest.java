@@ -37,11 +37,8 @@ class CrashAndConcurrencyTest extends StrataTestCase {
 
     @BeforeEach
     void setUp() {
-        TestEnv.sql("CREATE SCHEMA " + SCHEMA,
-                "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, v text)",
-                "CREATE INDEX ON " + T + " (at)",
-                "INSERT INTO " + T + " SELECT g, date_trunc('hour', now()) - interval '3 days' - (g % " + HOURS + ") * interval '1 hour'"
-                        + " + (g % 3571) * interval '1 second', md5(g::text) FROM generate_series(1, " + ROWS + ") g");
+        events(ROWS, "date_trunc('hour', now()) - interval '3 days' - (g % " + HOURS + ") * interval '1 hour' + (g % 3571) * interval '1 second'",
+                "md5(g::text)");
         config = config("""
                   - name: ev
                     table: %s

@@ -24,11 +24,8 @@ class DatabaseFaultsTest extends StrataTestCase {
 
     @BeforeEach
     void setUp() {
-        TestEnv.sql("CREATE SCHEMA " + SCHEMA,
-                "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, v text)",
-                "INSERT INTO " + T + " SELECT g, date_trunc('hour', now()) - interval '3 days' + (g % 3600) * interval '1 second',"
-                        + " repeat(md5(g::text), 4) FROM generate_series(1, " + ROWS + ") g",
-                "CREATE INDEX ON " + T + " (at)");
+        events(ROWS, "date_trunc('hour', now()) - interval '3 days' + (g % 3600) * interval '1 second'",
+                "repeat(md5(g::text), 4)");
     }
 
     @Test

@@ -28,11 +28,8 @@ class LargeBatchTest extends StrataTestCase {
     @BeforeEach
     void setUp() {
         // ~1.2 M rows of ~330 bytes as CSV in one hour: ~400 MB raw, far more than a 256 MB heap.
-        TestEnv.sql("CREATE SCHEMA " + SCHEMA,
-                "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, payload text)",
-                "INSERT INTO " + T + " SELECT g, date_trunc('hour', now()) - interval '3 days' + (g % 3600) * interval '1 second',"
-                        + " repeat(md5(g::text), 10) FROM generate_series(1, " + ROWS + ") g",
-                "CREATE INDEX ON " + T + " (at)");
+        events(ROWS, "date_trunc('hour', now()) - interval '3 days' + (g % 3600) * interval '1 second'",
+                "repeat(md5(g::text), 10)");
     }
 
     @AfterEach

@@ -31,11 +31,8 @@ class S3FaultsTest extends StrataTestCase {
     @BeforeEach
     void setUp() throws Exception {
         // One hour of hard-to-compress rows: ~20 MB raw, ~10 MB gzipped, so the upload is multipart.
-        TestEnv.sql("CREATE SCHEMA " + SCHEMA,
-                "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, v text)",
-                "CREATE INDEX ON " + T + " (at)",
-                "INSERT INTO " + T + " SELECT g, date_trunc('hour', now()) - interval '3 days' + (g % 3600) * interval '1 second',"
-                        + " md5(g::text) || md5((g + 1)::text) || md5((g * 7)::text) FROM generate_series(1, 200000) g");
+        events(200000, "date_trunc('hour', now()) - interval '3 days' + (g % 3600) * interval '1 second'",
+                "md5(g::text) || md5((g + 1)::text) || md5((g * 7)::text)");
         proxy = new FaultyProxy(s3.port());
         config = TestEnv.config(dir, proxy.endpoint(), SCHEMA, """
                   - name: ev

@@ -25,11 +25,8 @@ class ServiceTest extends StrataTestCase {
 
     @BeforeEach
     void setUp() {
-        TestEnv.sql("CREATE SCHEMA " + SCHEMA,
-                "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, v text)",
-                "CREATE INDEX ON " + T + " (at)",
-                "INSERT INTO " + T + " SELECT g, date_trunc('hour', now()) - interval '3 days' - (g % 48) * interval '1 hour',"
-                        + " md5(g::text) FROM generate_series(1, 48000) g");
+        events(48000, "date_trunc('hour', now()) - interval '3 days' - (g % 48) * interval '1 hour'",
+                "md5(g::text)");
     }
 
     @Test

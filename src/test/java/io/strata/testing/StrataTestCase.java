@@ -46,6 +46,19 @@ public abstract class StrataTestCase {
         return yaml.toString();
     }
 
+    /**
+     * Creates {@code <schema>.events (id bigint PRIMARY KEY, at timestamptz, v text)}, indexed on
+     * {@code at}, with rows {@code g = 1..rows}: {@code at} and {@code v} are SQL expressions over {@code g}.
+     */
+    protected String events(int rows, String at, String v) {
+        String table = schema() + ".events";
+        TestEnv.sql("CREATE SCHEMA " + schema(),
+                "CREATE TABLE " + table + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, v text)",
+                "INSERT INTO " + table + " SELECT g, " + at + ", " + v + " FROM generate_series(1, " + rows + ") g",
+                "CREATE INDEX ON " + table + " (at)");
+        return table;
+    }
+
     /** Where the S3 server keeps the object with this key. */
     protected Path object(String key) {
         return dir.resolve("s3/test").resolve(key);
