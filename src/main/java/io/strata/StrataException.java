@@ -32,4 +32,13 @@ public class StrataException extends RuntimeException {
     public String detail() {
         return super.getMessage();
     }
+
+    /** The innermost cause of {@code t} (itself when it has none). */
+    public static Throwable rootCause(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
 }

@@ -60,10 +60,7 @@ public final class Database implements AutoCloseable {
     }
 
     public static StrataException connectionError(String url, String user, SQLException e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = StrataException.rootCause(e);
         String state = sqlState(e);
         if ("28P01".equals(state) || "28000".equals(state)) {
             return new StrataException(ErrorCode.DB_AUTH,

@@ -128,10 +128,7 @@ public final class S3Storage implements AutoCloseable {
     }
 
     private static String rootMessage(Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = StrataException.rootCause(t);
         return root == t ? String.valueOf(t.getMessage()) : t.getMessage() + " (" + root + ")";
     }
 
