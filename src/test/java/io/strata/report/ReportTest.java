@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.cli.Human;
-import io.strata.storage.EmbeddedS3;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,25 +17,23 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class ReportTest {
+class ReportTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_ops_report";
     static final String M = SCHEMA + ".manifest";
     static final String R = SCHEMA + ".run";
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
     Path config;
 
     @BeforeEach
     void archivedFailedAndRestoredHistory() {
-        TestEnv.resetSchema(SCHEMA);
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + SCHEMA + ".events (id bigint PRIMARY KEY, at timestamptz NOT NULL, note text)",
                 "CREATE INDEX ON " + SCHEMA + ".events (at)",
@@ -51,7 +49,6 @@ class ReportTest {
                 "CREATE FUNCTION " + SCHEMA + ".hold() RETURNS trigger LANGUAGE plpgsql AS"
                         + " $$ BEGIN IF OLD.id = 8 THEN RAISE EXCEPTION 'row % is on legal hold', OLD.id; END IF; RETURN OLD; END $$",
                 "CREATE TRIGGER hold BEFORE DELETE ON " + SCHEMA + ".audit FOR EACH ROW EXECUTE FUNCTION " + SCHEMA + ".hold()");
-        s3 = TestEnv.s3(dir.resolve("s3"));
         config = TestEnv.config(dir, s3.endpoint(), SCHEMA, "  report: { pricePerGbMonth: 2500 }\n", """
                   - name: events
                     table: %1$s.events
@@ -68,11 +65,6 @@ class ReportTest {
         // two objects restored (the restore command marks them so)
         TestEnv.sql("UPDATE " + M + " SET state = 'restored', restored_at = now()"
                 + " WHERE id IN (SELECT id FROM " + M + " WHERE job = 'events' ORDER BY id LIMIT 2)");
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        s3.close();
     }
 
     private JsonNode report(Path out) throws Exception {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.strata.storage.EmbeddedS3;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,22 +14,21 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** One object of 1.5 million rows, some 350 MB of CSV, restored by a JVM with a 256 MB heap. */
-class BigObjectRestoreTest {
+class BigObjectRestoreTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_restore_big";
     static final String T = SCHEMA + ".big";
     static final long ROWS = 1_500_000;
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
 
     @BeforeEach
     void setUp() {
-        TestEnv.resetSchema(SCHEMA);
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, payload text, amount numeric)",
                 // all in one hour: one object
@@ -37,12 +36,10 @@ class BigObjectRestoreTest {
                         + " concat_ws(' ', md5(g::text), md5((-g)::text), md5((g * 7)::text), md5((g * 13)::text),"
                         + " md5((g * 17)::text), md5((g * 31)::text)), g * 1.25 FROM generate_series(1, " + ROWS + ") g",
                 "CREATE INDEX ON " + T + " (at)");
-        s3 = TestEnv.s3(dir.resolve("s3"));
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        s3.close();
         TestEnv.resetSchema(SCHEMA);
     }
 
@@ -54,7 +51,7 @@ class BigObjectRestoreTest {
     @Test
     void anObjectFarLargerThanTheHeapRestoresWithFlatMemory() throws Exception {
         long before = checksum();
-        Path config = TestEnv.config(dir, s3.endpoint(), SCHEMA, """
+        Path config = config("""
                   - name: big
                     table: %s
                     timestampColumn: at

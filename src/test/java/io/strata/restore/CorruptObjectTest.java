@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.config.ConfigLoader;
 import io.strata.storage.EmbeddedS3;
 import io.strata.storage.S3Storage;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,44 +18,36 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /** Objects that are not what their manifest says: verify reports them, restore refuses them and loads the rest. */
-class CorruptObjectTest {
+class CorruptObjectTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_restore_corrupt";
     static final String T = SCHEMA + ".events";
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
     String config;
 
     @BeforeEach
     void setUp() {
-        TestEnv.resetSchema(SCHEMA);
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, note text)",
                 "CREATE INDEX ON " + T + " (at)",
                 // hours 00..03 of 2025-06-01, 25 rows each
                 "INSERT INTO " + T + " SELECT g, timestamptz '2025-06-01 00:00+00' + (g % 4) * interval '1 hour'"
                         + " + g * interval '1 second', 'row ' || g FROM generate_series(1, 100) g");
-        s3 = TestEnv.s3(dir.resolve("s3"));
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        s3.close();
     }
 
     private void archive(String format) {
-        config = TestEnv.config(dir, s3.endpoint(), SCHEMA, """
+        config = config("""
                   - name: ev
                     table: %s
                     timestampColumn: at

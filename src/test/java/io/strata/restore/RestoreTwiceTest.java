@@ -5,39 +5,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.strata.storage.EmbeddedS3;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Restoring is idempotent, can go into another table, and a dry run changes nothing. */
-class RestoreTwiceTest {
+class RestoreTwiceTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_restore_twice";
     static final String T = SCHEMA + ".events";
     static final String COPY = SCHEMA + ".events_2025";
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
     String config;
     String before;
 
     @BeforeEach
     void setUp() {
-        TestEnv.resetSchema(SCHEMA);
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, tenant text NOT NULL, note text)",
                 "CREATE INDEX ON " + T + " (at)",
                 // three hours of 2025-06-01 for tenants a and b: six objects of 20 rows
                 "INSERT INTO " + T + " SELECT g, timestamptz '2025-06-01 00:00+00' + (g % 3) * interval '1 hour'"
                         + " + g * interval '1 second', (ARRAY['a', 'b'])[1 + g / 3 % 2], 'row ' || g FROM generate_series(1, 120) g");
-        s3 = TestEnv.s3(dir.resolve("s3"));
-        config = TestEnv.config(dir, s3.endpoint(), SCHEMA, """
+        config = config("""
                   - name: ev
                     table: %s
                     timestampColumn: at
@@ -46,11 +43,6 @@ class RestoreTwiceTest {
                 """.formatted(T)).toString();
         before = md5(T);
         archive();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        s3.close();
     }
 
     private void archive() {

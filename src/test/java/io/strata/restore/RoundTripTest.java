@@ -2,30 +2,28 @@ package io.strata.restore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.strata.storage.EmbeddedS3;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** archive → restore gives back every row exactly, compared as the md5 of the ordered table. */
-class RoundTripTest {
+class RoundTripTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_restore_roundtrip";
     static final String T = SCHEMA + ".everything";
     static final String K = SCHEMA + ".keyed";
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
 
     @BeforeEach
     void setUp() {
-        TestEnv.resetSchema(SCHEMA);
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TYPE " + SCHEMA + ".mood AS ENUM ('sad', 'ok', 'it''s \"complicated\"')",
                 "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, n_any numeric,"
@@ -74,16 +72,10 @@ class RoundTripTest {
                 "INSERT INTO " + K + " (region, id, at, qty, price) OVERRIDING SYSTEM VALUE SELECT 'eu', 1000 + g,"
                         + " timestamptz '2025-06-01 00:00:00+00' + g * interval '1 minute', g, g * 0.25"
                         + " FROM generate_series(10, 300, 10) g");
-        s3 = TestEnv.s3(dir.resolve("s3"));
     }
 
-    @AfterEach
-    void tearDown() throws Exception {
-        s3.close();
-    }
-
-    private String config(String format) {
-        return TestEnv.config(dir, s3.endpoint(), SCHEMA, """
+    private String configFor(String format) {
+        return config("""
                   - name: all
                     table: %s
                     timestampColumn: at
@@ -110,7 +102,7 @@ class RoundTripTest {
             TestEnv.sql("INSERT INTO " + T + " (id, at, doc, raw) VALUES (106, '2025-06-02 00:00+00', 'null', 'null')");
         }
         String before = md5(T, "id");
-        String config = config(format);
+        String config = configFor(format);
         TestEnv.Run archive = TestEnv.cli("--config", config, "archive", "--job", "all");
         assertEquals(0, archive.exit(), archive.toString());
         assertEquals(5, TestEnv.count("SELECT count(*) FROM " + T), "only the fresh rows stay");
@@ -126,7 +118,7 @@ class RoundTripTest {
     @ValueSource(strings = {"csv", "jsonl"})
     void generatedColumnsAreRecomputedAndIdentityValuesKeptUnderACompositeKey(String format) {
         String before = md5(K, "region, id");
-        String config = config(format);
+        String config = configFor(format);
         assertEquals(0, TestEnv.cli("--config", config, "archive", "--job", "keyed").exit());
         assertEquals(0, TestEnv.count("SELECT count(*) FROM " + K));
 
@@ -144,7 +136,7 @@ class RoundTripTest {
     void jsonlReadsJsonNullAsSqlNullBecauseToJsonWritesBothAlike() {
         TestEnv.sql("DELETE FROM " + T + " WHERE id > 1",
                 "INSERT INTO " + T + " (id, at, doc) VALUES (2, '2025-06-01 01:00+00', 'null')");
-        String config = config("jsonl");
+        String config = configFor("jsonl");
         assertEquals(0, TestEnv.cli("--config", config, "archive", "--job", "all").exit());
         TestEnv.Run restore = TestEnv.cli("--config", config, "restore", "--job", "all", "--from", "2025-01-01",
                 "--to", "2026-01-01");

@@ -6,36 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.strata.storage.EmbeddedS3;
+import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** status derives each job's state from its table, the manifest and the run log. */
-class StatusCommandTest {
+class StatusCommandTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_restore_status";
     static final String T = SCHEMA + ".events";
 
-    @TempDir
-    Path dir;
-    EmbeddedS3 s3;
+    @Override
+    protected String schema() {
+        return SCHEMA;
+    }
     String config;
 
     @BeforeEach
     void setUp() {
-        TestEnv.resetSchema(SCHEMA);
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL)",
                 "CREATE INDEX ON " + T + " (at)",
                 "INSERT INTO " + T + " SELECT g, timestamptz '2025-06-01 00:00+00' + (g % 3) * interval '1 hour'"
                         + " FROM generate_series(1, 60) g",
                 "INSERT INTO " + T + " SELECT g, now() FROM generate_series(101, 105) g");
-        s3 = TestEnv.s3(dir.resolve("s3"));
-        config = TestEnv.config(dir, s3.endpoint(), SCHEMA, """
+        config = config("""
                   - name: ev
                     table: %s
                     timestampColumn: at
@@ -47,11 +44,6 @@ class StatusCommandTest {
                     keep: P1D
                     enabled: false
                 """.formatted(T, SCHEMA)).toString();
-    }
-
-    @AfterEach
-    void tearDown() throws Exception {
-        s3.close();
     }
 
     private JsonNode status() throws Exception {
