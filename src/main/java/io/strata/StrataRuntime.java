@@ -1,5 +1,6 @@
 package io.strata;
 
+import io.strata.config.ConfigLoader;
 import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
 import io.strata.db.Database;
@@ -177,6 +178,11 @@ public final class StrataRuntime implements AutoCloseable {
             Management.http(main, config.management());
         }
         main.bind("restorer", new Restorer(database, storage, config));
+        // The restore route's threads; each restore takes at most its job's concurrency of them.
+        ExecutorService restorePool = Executors.newFixedThreadPool(ConfigLoader.restoreConcurrency(config.jobs()),
+                threads("restore"));
+        closeables.add(restorePool::shutdownNow);
+        main.bind("strataRestorePool", restorePool);
         main.bind("verifier", new Verifier(database, storage, config));
         for (JobState job : jobs.values()) {
             ExecutorService pool = Executors.newFixedThreadPool(job.config().concurrency(), threads(job.config().name()));
@@ -212,10 +218,10 @@ public final class StrataRuntime implements AutoCloseable {
         return camel != null && (camel.isStopping() || camel.isStopped());
     }
 
-    private static ThreadFactory threads(String job) {
+    private static ThreadFactory threads(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, "strata-" + job + "-" + n.incrementAndGet());
+            Thread t = new Thread(r, "strata-" + name + "-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };

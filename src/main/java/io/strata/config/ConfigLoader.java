@@ -34,6 +34,11 @@ public final class ConfigLoader {
 
     public static final Path DEFAULT_PATH = Path.of("config/application.yaml");
 
+    /** How many objects a restore may load at once at most: the largest job concurrency. */
+    public static int restoreConcurrency(List<JobConfig> jobs) {
+        return jobs.stream().mapToInt(JobConfig::concurrency).max().orElse(JobConfig.DEFAULT_CONCURRENCY);
+    }
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}}");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
     private static final Pattern JOB_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
@@ -121,8 +126,9 @@ public final class ConfigLoader {
                     jobs.add(job);
                 }
             }
+            // Every job's batches at once, one restore at full concurrency beside them, and two for the rest.
             int poolSize = database.poolSize() > 0 ? database.poolSize()
-                    : Math.max(4, jobs.stream().mapToInt(JobConfig::concurrency).sum() + 2);
+                    : Math.max(4, jobs.stream().mapToInt(JobConfig::concurrency).sum() + restoreConcurrency(jobs) + 2);
             database = new StrataConfig.DatabaseConfig(database.url(), database.user(), database.password(), poolSize);
             return new StrataConfig(file, database, s3, schema, zone, tempDir, gzipLevel, shutdownTimeout, List.copyOf(jobs),
                     report(section(s.node("report"), "strata.report", "schedule", "out", "pricePerGbMonth")),
@@ -235,7 +241,7 @@ public final class ConfigLoader {
             }
             return new JobConfig(name, parts.length == 2 ? parts[0] : "public", parts[parts.length - 1], ts,
                     keepText, keepDuration, keepPeriod, batch, format, schedule, tenant,
-                    j.bool("delete", true), j.bool("enabled", true), j.integer("concurrency", 2, 1, 32),
+                    j.bool("delete", true), j.bool("enabled", true), j.integer("concurrency", JobConfig.DEFAULT_CONCURRENCY, 1, 32),
                     j.zone("zone", defaultZone));
         }
 

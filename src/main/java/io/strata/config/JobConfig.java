@@ -29,6 +29,9 @@ public record JobConfig(
         int concurrency,
         ZoneId zone) {
 
+    /** Batches archived, and objects restored, at once when the job does not say. */
+    public static final int DEFAULT_CONCURRENCY = 2;
+
     public enum Format {
         CSV("csv"), JSONL("jsonl");
 

@@ -72,7 +72,8 @@ public final class RunContext {
         return paused.getAsBoolean();
     }
 
-    void add(BatchResult result) {
+    /** Adds a batch's result and reports it; one at a time, so that each progress line is its own batch's. */
+    synchronized void add(BatchResult result) {
         tally.add(result);
         onBatch.accept(this);
     }

@@ -7,6 +7,7 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
 /**
  * One restore in progress, carried through the restore route: the objects it found, which of them it
@@ -20,13 +21,20 @@ public final class RestorePlan {
     private final Map<Long, String> skips = new HashMap<>();
     private final ZoneId zone;
     private final Tally<ObjectResult> tally;
+    private final Semaphore loads;
 
-    RestorePlan(RestoreRequest request, Target into, List<ManifestEntry> objects, ZoneId zone) {
+    RestorePlan(RestoreRequest request, Target into, List<ManifestEntry> objects, ZoneId zone, int concurrency) {
         this.request = request;
+        this.loads = new Semaphore(concurrency);
         this.into = into;
         this.objects = List.copyOf(objects);
         this.tally = new Tally<>(this.objects.size());
         this.zone = zone;
+    }
+
+    /** Limits the objects of this restore that are downloaded and loaded at once to the job's concurrency. */
+    Semaphore loads() {
+        return loads;
     }
 
     public RestoreRequest request() {
@@ -71,7 +79,8 @@ public final class RestorePlan {
                 o.windowEnd().atZoneSameInstant(zone).toLocalDateTime()).label();
     }
 
-    ObjectResult add(ObjectResult r) {
+    /** Adds an object's result and reports it; one at a time, so that each progress line is its own object's. */
+    synchronized ObjectResult add(ObjectResult r) {
         tally.add(r);
         if (request.progress() != null) {
             request.progress().accept(this);

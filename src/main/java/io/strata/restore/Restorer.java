@@ -59,7 +59,8 @@ public final class Restorer {
                         + config.source() + ", and none in the manifest");
             }
             List<ManifestEntry> objects = installed ? manifests.find(c, r.job(), r.from(), r.to(), r.tenant()) : List.of();
-            RestorePlan plan = new RestorePlan(r, into, objects, zone);
+            int concurrency = config.job(r.job()).map(JobConfig::concurrency).orElse(JobConfig.DEFAULT_CONCURRENCY);
+            RestorePlan plan = new RestorePlan(r, into, objects, zone, concurrency);
             for (ManifestEntry o : objects) {
                 Target target = plan.target(o);
                 if (plan.live(o) && RestoreLog.oid(c, target) == null) {
@@ -75,12 +76,25 @@ public final class Restorer {
         }
     }
 
-    /** Restores one object; throws when it is refused, and then nothing of it was inserted. */
-    public ObjectResult restore(ManifestEntry o, RestorePlan plan) throws IOException, SQLException {
-        long t0 = System.nanoTime();
+    /**
+     * Restores one object; throws when it is refused, and then nothing of it was inserted. The route calls
+     * this for several objects at once, as many as the job's concurrency.
+     */
+    public ObjectResult restore(ManifestEntry o, RestorePlan plan) throws IOException, SQLException,
+            InterruptedException {
         if (plan.skip(o) != null) {
-            return plan.add(result(o, plan, ObjectResult.Status.SKIPPED, 0, t0, plan.skip(o)));
+            return plan.add(result(o, plan, ObjectResult.Status.SKIPPED, 0, System.nanoTime(), plan.skip(o)));
         }
+        plan.loads().acquire();
+        try {
+            return load(o, plan);
+        } finally {
+            plan.loads().release();
+        }
+    }
+
+    private ObjectResult load(ManifestEntry o, RestorePlan plan) throws IOException, SQLException {
+        long t0 = System.nanoTime();
         if (!o.bucket().equals(storage.bucket())) {
             throw new StrataException(ErrorCode.OBJECT_MISSING, o.key() + ": the manifest puts it in bucket "
                     + o.bucket() + ", but strata.s3.bucket is " + storage.bucket());

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -42,6 +43,16 @@ final class TableLoader {
      */
     static long ensure(Connection c, Target into, ManifestEntry o) throws SQLException {
         Long oid = RestoreLog.oid(c, into);
+        if (oid != null) {
+            return oid;
+        }
+        // Objects of one restore load at once: the first to get here creates the table, and the others
+        // wait for its transaction, then find the table. (Two CREATE TABLE IF NOT EXISTS at once can fail.)
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            ps.setString(1, "strata restore into " + into.sql());
+            ps.execute();
+        }
+        oid = RestoreLog.oid(c, into);
         if (oid != null) {
             return oid;
         }
