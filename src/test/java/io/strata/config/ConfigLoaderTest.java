@@ -53,7 +53,7 @@ class ConfigLoaderTest {
         assertEquals("archive", c.s3().bucket());
         assertTrue(c.s3().createBucket(), "embedded S3 creates its bucket");
         assertEquals("strata", c.schema());
-        assertEquals(4, c.database().poolSize());
+        assertEquals(6, c.database().poolSize(), "the job's 2 batches, a restore's 2 objects, and 2 more");
     }
 
     @Test
