@@ -30,7 +30,7 @@ import java.util.function.Function;
 public final class Cli {
 
     static final String USAGE = """
-            Usage: java -jar target/strata.jar [--config PATH] [COMMAND] [OPTIONS]
+            Usage: bin/strata [--config PATH] [COMMAND] [OPTIONS]    (or: java -jar target/strata.jar …)
 
             Commands:
               run                         the long-lived service: every enabled job on its schedule (default)
