@@ -40,14 +40,7 @@ class ParallelRestoreTest extends StrataTestCase {
                 "INSERT INTO " + T + " SELECT g, timestamptz '2025-06-01 00:00+00' + (g / 20) * interval '1 hour'"
                         + " + (g % 20) * interval '1 minute', (ARRAY['a', 'b'])[1 + g % 2], 'row ' || g"
                         + " FROM generate_series(0, 959) g");
-        config = config("""
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    tenantColumn: tenant
-                    keep: P2D
-                    concurrency: 4
-                """.formatted(T)).toString();
+        config = config(job("ev", T, "tenantColumn: tenant", "concurrency: 4")).toString();
         before = RestoreTwiceTest.md5(T);
         TestEnv.Run run = TestEnv.cli("--config", config, "archive");
         assertEquals(0, run.exit(), run.toString());
