@@ -33,13 +33,9 @@ class ParallelRestoreTest extends StrataTestCase {
 
     @BeforeEach
     void setUp() {
-        TestEnv.sql("CREATE SCHEMA " + SCHEMA,
-                "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, tenant text NOT NULL, note text)",
-                "CREATE INDEX ON " + T + " (at)",
-                // 48 hours for tenants a and b: 96 objects of 10 rows
-                "INSERT INTO " + T + " SELECT g, timestamptz '2025-06-01 00:00+00' + (g / 20) * interval '1 hour'"
-                        + " + (g % 20) * interval '1 minute', (ARRAY['a', 'b'])[1 + g % 2], 'row ' || g"
-                        + " FROM generate_series(0, 959) g");
+        // 48 hours for tenants a and b: 96 objects of 10 rows
+        tenantEvents("SELECT g, timestamptz '2025-06-01 00:00+00' + (g / 20) * interval '1 hour'"
+                + " + (g % 20) * interval '1 minute', (ARRAY['a', 'b'])[1 + g % 2], 'row ' || g FROM generate_series(0, 959) g");
         config = config(job("ev", T, "tenantColumn: tenant", "concurrency: 4")).toString();
         before = RestoreTwiceTest.md5(T);
         TestEnv.Run run = TestEnv.cli("--config", config, "archive");

@@ -28,19 +28,10 @@ class RestoreTwiceTest extends StrataTestCase {
 
     @BeforeEach
     void setUp() {
-        TestEnv.sql("CREATE SCHEMA " + SCHEMA,
-                "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, tenant text NOT NULL, note text)",
-                "CREATE INDEX ON " + T + " (at)",
-                // three hours of 2025-06-01 for tenants a and b: six objects of 20 rows
-                "INSERT INTO " + T + " SELECT g, timestamptz '2025-06-01 00:00+00' + (g % 3) * interval '1 hour'"
-                        + " + g * interval '1 second', (ARRAY['a', 'b'])[1 + g / 3 % 2], 'row ' || g FROM generate_series(1, 120) g");
-        config = config("""
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    tenantColumn: tenant
-                    keep: P2D
-                """.formatted(T)).toString();
+        // three hours of 2025-06-01 for tenants a and b: six objects of 20 rows
+        tenantEvents("SELECT g, timestamptz '2025-06-01 00:00+00' + (g % 3) * interval '1 hour'"
+                + " + g * interval '1 second', (ARRAY['a', 'b'])[1 + g / 3 % 2], 'row ' || g FROM generate_series(1, 120) g");
+        config = config(job("ev", T, "tenantColumn: tenant")).toString();
         before = md5(T);
         archive();
     }

@@ -59,6 +59,19 @@ public abstract class StrataTestCase {
         return table;
     }
 
+    /**
+     * Creates {@code <schema>.events (id bigint PRIMARY KEY, at timestamptz, tenant text, note text)},
+     * indexed on {@code at}, with the rows of {@code select} (a query of those four columns).
+     */
+    protected String tenantEvents(String select) {
+        String table = schema() + ".events";
+        TestEnv.sql("CREATE SCHEMA " + schema(),
+                "CREATE TABLE " + table + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, tenant text NOT NULL, note text)",
+                "CREATE INDEX ON " + table + " (at)",
+                "INSERT INTO " + table + " " + select);
+        return table;
+    }
+
     /** Where the S3 server keeps the object with this key. */
     protected Path object(String key) {
         return dir.resolve("s3/test").resolve(key);
