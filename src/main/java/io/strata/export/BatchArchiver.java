@@ -4,7 +4,7 @@ import io.strata.ErrorCode;
 import io.strata.StrataException;
 import io.strata.config.JobConfig;
 import io.strata.db.Database;
-import io.strata.storage.ObjectDigest;
+import io.strata.storage.ReadBack;
 import io.strata.storage.S3Storage;
 import io.strata.storage.TempFiles;
 import java.io.BufferedOutputStream;
@@ -13,13 +13,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.HexFormat;
 import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPOutputStream;
 import org.postgresql.PGConnection;
@@ -29,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Archives one partition in one PostgreSQL transaction: the rows are deleted and streamed out by the
  * same statement ({@code COPY (DELETE … RETURNING *) TO STDOUT}), gzipped into a temp file, uploaded
- * (by the route), read back from S3 and checked, manifested, and only then committed. Until the
+ * (by the route), read back from S3 (hashed, and compared byte for byte with the file), manifested,
+ * and only then committed. Until the
  * commit the deleted rows are still in the table for everyone else; any failure rolls back.
  */
 public final class BatchArchiver {
@@ -104,13 +102,11 @@ public final class BatchArchiver {
     }
 
     private void copyOut(BatchWork w) throws SQLException, IOException {
-        MessageDigest sha = S3Storage.sha256();
         CountingOutputStream gz;
         CountingOutputStream raw;
         try (OutputStream file = Files.newOutputStream(w.file)) {
             gz = new CountingOutputStream(new BufferedOutputStream(file, 1 << 16));
-            DigestOutputStream digest = new DigestOutputStream(gz, sha);
-            GZIPOutputStream gzip = new GZIPOutputStream(digest, 1 << 16) {
+            GZIPOutputStream gzip = new GZIPOutputStream(gz, 1 << 16) {
                 {
                     def.setLevel(gzipLevel);
                 }
@@ -122,7 +118,6 @@ public final class BatchArchiver {
         }
         w.rawBytes = raw.count();
         w.gzipBytes = gz.count();
-        w.sha256 = HexFormat.of().formatHex(sha.digest());
     }
 
     /** The one statement that selects the partition's rows and, unless the job only exports, deletes them. */
@@ -155,7 +150,8 @@ public final class BatchArchiver {
     }
 
     /**
-     * Checks what S3 now holds against what was written, writes the sidecar and the manifest row, and
+     * Reads back what S3 now holds: it must be the uploaded file, byte for byte, and its SHA-256 is the
+     * object's. Then writes the sidecar and the manifest row, and
      * commits: the rows leave the table in the same instant the manifest appears.
      */
     public BatchWork verifyAndCommit(BatchWork w) {
@@ -165,15 +161,17 @@ public final class BatchArchiver {
         try {
             long t0 = System.nanoTime();
             w.uploadMs = (t0 - w.uploadStartNanos) / 1_000_000;
-            ObjectDigest stored = storage.digest(w.key);
+            ReadBack stored = storage.readBack(w.key, w.file);
             if (stored == null) {
                 throw new StrataException(ErrorCode.S3_UPLOAD, w.key + ": not found in S3 right after its upload");
             }
-            if (stored.size() != w.gzipBytes || !stored.sha256().equals(w.sha256)) {
+            if (!stored.identical() || stored.size() != w.gzipBytes) {
                 throw new StrataException(ErrorCode.CHECKSUM_MISMATCH, w.key + ": S3 holds " + stored.size()
-                        + " bytes with SHA-256 " + stored.sha256() + ", but " + w.gzipBytes + " bytes with SHA-256 "
-                        + w.sha256 + " were uploaded");
+                        + " bytes (SHA-256 " + stored.sha256() + "), which differ from the " + w.gzipBytes
+                        + " bytes uploaded from byte " + stored.firstDifference() + " on");
             }
+            // The object's SHA-256, in the manifest and the sidecar, is that of what S3 holds.
+            w.sha256 = stored.sha256();
             w.verifyMs = (System.nanoTime() - t0) / 1_000_000;
             storage.putJson(ObjectKeys.sidecarKey(w.key), records.sidecar(w));
             records.insertManifest(w);

@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -150,6 +151,44 @@ public final class S3Storage implements AutoCloseable {
         } catch (IOException e) {
             throw new StrataException(ErrorCode.S3_CONNECTION, "reading back " + key + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Reads the object back from S3, streaming, hashes what S3 holds and compares it byte for byte with
+     * {@code uploaded}; null when there is no such object.
+     */
+    public ReadBack readBack(String key, Path uploaded) {
+        try (ResponseInputStream<GetObjectResponse> in = client.getObject(r -> r.bucket(bucket).key(key));
+                InputStream local = Files.newInputStream(uploaded)) {
+            return compare(in, local);
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (IOException e) {
+            throw new StrataException(ErrorCode.S3_CONNECTION, "reading back " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads both streams to their ends: the size and SHA-256 of {@code stored} and where it first differs from {@code expected}. */
+    static ReadBack compare(InputStream stored, InputStream expected) throws IOException {
+        MessageDigest sha = sha256();
+        byte[] a = new byte[1 << 16];
+        byte[] b = new byte[1 << 16];
+        long size = 0;
+        long firstDifference = -1;
+        for (int n; (n = stored.readNBytes(a, 0, a.length)) > 0; size += n) {
+            sha.update(a, 0, n);
+            if (firstDifference < 0) {
+                int m = expected.readNBytes(b, 0, n);
+                int at = Arrays.mismatch(a, 0, n, b, 0, m);
+                if (at >= 0) {
+                    firstDifference = size + at;
+                }
+            }
+        }
+        if (firstDifference < 0 && expected.read() >= 0) {
+            firstDifference = size;
+        }
+        return new ReadBack(size, HexFormat.of().formatHex(sha.digest()), firstDifference);
     }
 
     public static ObjectDigest digest(InputStream in) throws IOException {

@@ -76,6 +76,24 @@ class S3FaultsTest extends StrataTestCase {
     }
 
     @Test
+    void anObjectReadBackWithOtherBytesThanUploadedDeletesNothing() throws Exception {
+        // The upload arrives intact; one byte of what S3 returns on the read-back differs.
+        proxy.corruptNextLargeResponse();
+        TestEnv.Run failed = TestEnv.cli("--config", config.toString(), "archive");
+        assertEquals(1, failed.exit(), failed.toString());
+        assertTrue(failed.out().contains("CHECKSUM_MISMATCH") && failed.out().contains("which differ from the"),
+                failed.out());
+        assertNothingArchived();
+
+        TestEnv.Run ok = TestEnv.cli("--config", config.toString(), "archive");
+        assertEquals(0, ok.exit(), ok.toString());
+        assertArchived();
+        // The manifest's SHA-256 is that of the object S3 holds.
+        String key = TestEnv.column("SELECT object_key FROM " + SCHEMA + ".manifest").get(0);
+        assertEquals(TestEnv.column("SELECT sha256 FROM " + SCHEMA + ".manifest").get(0), ArchiveFormatsTest.sha256(object(key)));
+    }
+
+    @Test
     void s3DownWhenTheRunStartsDeletesNothingAndTheNextRunSucceeds() {
         try (StrataRuntime rt = StrataRuntime.start(new ConfigLoader().load(config), StrataRuntime.Mode.COMMAND)) {
             proxy.down();

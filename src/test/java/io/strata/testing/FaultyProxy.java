@@ -8,11 +8,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP proxy on loopback in front of a real server, to break the connection on purpose: refuse
- * every connection, or pass a number of request bytes and then cut every connection.
+ * every connection, pass a number of request bytes and then cut every connection, or change one byte
+ * of a large response (an object's body) on its way to the client.
  */
 public final class FaultyProxy implements AutoCloseable {
 
@@ -20,6 +22,7 @@ public final class FaultyProxy implements AutoCloseable {
     private final int targetPort;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private final AtomicLong budget = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicBoolean corrupt = new AtomicBoolean();
     private volatile boolean down;
     private volatile boolean closed;
 
@@ -49,6 +52,14 @@ public final class FaultyProxy implements AutoCloseable {
     public void down() {
         down = true;
         cutAll();
+    }
+
+    /**
+     * Changes one byte in the next full 16 KB read of a response, which only an object's body fills:
+     * the client gets other bytes than the server holds, with the length unchanged.
+     */
+    public void corruptNextLargeResponse() {
+        corrupt.set(true);
     }
 
     /** Passes {@code bytes} more request bytes, then behaves as {@link #down()}. */
@@ -88,6 +99,9 @@ public final class FaultyProxy implements AutoCloseable {
                     if (request && budget.addAndGet(-n) < 0) {
                         down();
                         break;
+                    }
+                    if (!request && n == buf.length && corrupt.compareAndSet(true, false)) {
+                        buf[n / 2] ^= 0x5a;
                     }
                     out.write(buf, 0, n);
                     out.flush();
