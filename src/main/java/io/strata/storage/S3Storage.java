@@ -168,7 +168,10 @@ public final class S3Storage implements AutoCloseable {
         }
     }
 
-    /** Reads both streams to their ends: the size and SHA-256 of {@code stored} and where it first differs from {@code expected}. */
+    /**
+     * Reads both streams to their ends: the size and SHA-256 of {@code stored}, and where it first
+     * differs from {@code expected}.
+     */
     static ReadBack compare(InputStream stored, InputStream expected) throws IOException {
         MessageDigest sha = sha256();
         byte[] a = new byte[1 << 16];
