@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * Archives one partition in one PostgreSQL transaction: the rows are deleted and streamed out by the
  * same statement ({@code COPY (DELETE … RETURNING *) TO STDOUT}), gzipped into a temp file, uploaded
  * (by the route), read back from S3 (hashed, and compared byte for byte with the file), manifested,
- * and only then committed. Until the
- * commit the deleted rows are still in the table for everyone else; any failure rolls back.
+ * and only then committed. Until the commit the deleted rows are still in the table for everyone else;
+ * any failure rolls back.
  */
 public final class BatchArchiver {
 
@@ -151,8 +151,8 @@ public final class BatchArchiver {
 
     /**
      * Reads back what S3 now holds: it must be the uploaded file, byte for byte, and its SHA-256 is the
-     * object's. Then writes the sidecar and the manifest row, and
-     * commits: the rows leave the table in the same instant the manifest appears.
+     * object's. Then writes the sidecar and the manifest row, and commits: the rows leave the table in
+     * the same instant the manifest appears.
      */
     public BatchWork verifyAndCommit(BatchWork w) {
         if (w.result != null) {

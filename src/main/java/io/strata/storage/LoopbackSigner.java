@@ -20,8 +20,8 @@ import software.amazon.awssdk.identity.spi.IdentityProviders;
  * request is signed (the server still refuses other credentials), but the payload is sent as
  * {@code UNSIGNED-PAYLOAD}, as the SDK does over HTTPS. Over plain HTTP the SDK would hash every upload
  * with SHA-256 in signed chunks and the server would hash it again to check them: two passes over every
- * byte that protect nothing here, since Strata reads each object back from S3 and compares its SHA-256
- * before a row is deleted. Endpoints other than the embedded one keep the SDK's own signing.
+ * byte that protect nothing here, since Strata reads each object back from S3 and compares it with the
+ * uploaded file before a row is deleted. Endpoints other than the embedded one keep the SDK's own signing.
  */
 final class LoopbackSigner implements HttpSigner<AwsCredentialsIdentity> {
 

@@ -59,8 +59,8 @@ public final class S3Storage implements AutoCloseable {
         S3ClientBuilder b = S3Client.builder()
                 .region(Region.of(s3.region()))
                 .forcePathStyle(s3.pathStyle())
-                // Strata checks every object by its own SHA-256, read back from S3, before anything is
-                // deleted; the SDK's extra CRC32 over every upload and download would only cost CPU.
+                // Strata reads every object back from S3 and compares it with the uploaded file before
+                // anything is deleted; the SDK's extra CRC32 over every upload and download would only cost CPU.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .httpClientBuilder(ApacheHttpClient.builder()
@@ -173,25 +173,47 @@ public final class S3Storage implements AutoCloseable {
      * differs from {@code expected}.
      */
     static ReadBack compare(InputStream stored, InputStream expected) throws IOException {
-        MessageDigest sha = sha256();
-        byte[] a = new byte[1 << 16];
-        byte[] b = new byte[1 << 16];
-        long size = 0;
-        long firstDifference = -1;
-        for (int n; (n = stored.readNBytes(a, 0, a.length)) > 0; size += n) {
-            sha.update(a, 0, n);
-            if (firstDifference < 0) {
-                int m = expected.readNBytes(b, 0, n);
-                int at = Arrays.mismatch(a, 0, n, b, 0, m);
+        Comparison comparison = new Comparison(expected);
+        ObjectDigest digest = digest(stored, comparison);
+        return new ReadBack(digest.size(), digest.sha256(), comparison.firstDifference());
+    }
+
+    /** Compares the bytes written to it with {@code expected}'s, and remembers where they first differ. */
+    private static final class Comparison extends OutputStream {
+
+        private final InputStream expected;
+        private final byte[] buf = new byte[1 << 16];
+        private long offset;
+        private long firstDifference = -1;
+
+        Comparison(InputStream expected) {
+            this.expected = expected;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int n; len > 0 && firstDifference < 0; off += n, len -= n, offset += n) {
+                n = Math.min(len, buf.length);
+                int m = expected.readNBytes(buf, 0, n);
+                int at = Arrays.mismatch(b, off, off + n, buf, 0, m);
                 if (at >= 0) {
-                    firstDifference = size + at;
+                    firstDifference = offset + at;
                 }
             }
         }
-        if (firstDifference < 0 && expected.read() >= 0) {
-            firstDifference = size;
+
+        /** The offset of the first byte that differs, {@code -1} when none does; call after the last write. */
+        long firstDifference() throws IOException {
+            if (firstDifference < 0 && expected.read() >= 0) {
+                firstDifference = offset;
+            }
+            return firstDifference;
         }
-        return new ReadBack(size, HexFormat.of().formatHex(sha.digest()), firstDifference);
     }
 
     public static ObjectDigest digest(InputStream in) throws IOException {
