@@ -57,10 +57,7 @@ class BigObjectRestoreTest extends StrataTestCase {
                     timestampColumn: at
                     keep: P2D
                 """.formatted(T));
-        TestEnv.Run archive = TestEnv.cli("--config", config.toString(), "archive");
-        assertEquals(0, archive.exit(), archive.toString());
-        assertEquals(0, TestEnv.count("SELECT count(*) FROM " + T));
-        assertEquals(1, TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".manifest"));
+        TestEnv.archiveAll(config, SCHEMA, T, 1);
         assertTrue(TestEnv.count("SELECT raw_bytes FROM " + SCHEMA + ".manifest") > 330L << 20, "some 350 MB of CSV");
 
         Path out = dir.resolve("restore.out");

@@ -64,10 +64,7 @@ class EmbeddedS3RoundTripTest {
                       keep: P2D
                 """.formatted(TestEnv.URL, TestEnv.USER, s3dir, SCHEMA, dir.resolve("tmp"), T));
 
-        TestEnv.Run archive = TestEnv.cli("--config", config.toString(), "archive");
-        assertEquals(0, archive.exit(), archive.toString());
-        assertEquals(0, TestEnv.count("SELECT count(*) FROM " + T));
-        assertEquals(6, TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".manifest"));
+        TestEnv.archiveAll(config, SCHEMA, T, 6);
         long big = TestEnv.count("SELECT max(gzip_bytes) FROM " + SCHEMA + ".manifest");
         assertTrue(big > 5L << 20, "the first hour uploads in more than one 5 MB part: " + big + " bytes");
         try (Stream<Path> files = Files.walk(s3dir)) {

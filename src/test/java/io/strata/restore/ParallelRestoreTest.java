@@ -38,9 +38,7 @@ class ParallelRestoreTest extends StrataTestCase {
                 + " + (g % 20) * interval '1 minute', (ARRAY['a', 'b'])[1 + g % 2], 'row ' || g FROM generate_series(0, 959) g");
         config = config(job("ev", T, "tenantColumn: tenant", "concurrency: 4")).toString();
         before = RestoreTwiceTest.md5(T);
-        TestEnv.Run run = TestEnv.cli("--config", config, "archive");
-        assertEquals(0, run.exit(), run.toString());
-        assertEquals(OBJECTS, TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".manifest"));
+        TestEnv.archiveAll(config, SCHEMA, T, OBJECTS);
     }
 
     private TestEnv.Run restore(String... extra) {

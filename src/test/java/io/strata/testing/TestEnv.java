@@ -1,5 +1,7 @@
 package io.strata.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.strata.cli.Cli;
 import io.strata.storage.EmbeddedS3;
 import java.io.ByteArrayOutputStream;
@@ -64,6 +66,17 @@ public final class TestEnv {
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Runs {@code archive} with this config, which must succeed, empty {@code table} and leave
+     * {@code objects} rows in {@code schema}'s manifest.
+     */
+    public static void archiveAll(Object config, String schema, String table, long objects) {
+        Run run = cli("--config", config.toString(), "archive");
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(0, count("SELECT count(*) FROM " + table), "every row of " + table + " archived");
+        assertEquals(objects, count("SELECT count(*) FROM " + schema + ".manifest"));
     }
 
     public static long count(String sql) {
