@@ -23,13 +23,14 @@ import java.util.Map;
 
 /**
  * The real things tests talk to: PostgreSQL over JDBC (database {@code strata_test}, created when
- * missing; {@code STRATA_TEST_PG} overrides the server URL) and an S3 server over HTTP (s3proxy on a
+ * missing; {@code STRATA_TEST_PG} overrides the server URL, {@code STRATA_TEST_DB} the database) and an S3 server over HTTP (s3proxy on a
  * loopback port, its objects in a temp directory so tests can corrupt them).
  */
 public final class TestEnv {
 
     public static final String SERVER = env("STRATA_TEST_PG", "jdbc:postgresql://127.0.0.1:5432/");
-    public static final String DB = "strata_test";
+    /** The test database; {@code STRATA_TEST_DB} names another, so that two checkouts can test at once. */
+    public static final String DB = env("STRATA_TEST_DB", "strata_test");
     public static final String URL = SERVER + DB;
     public static final String USER = env("STRATA_TEST_PGUSER", "postgres");
 
