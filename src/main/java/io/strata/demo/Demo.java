@@ -1,5 +1,6 @@
 package io.strata.demo;
 
+import io.strata.db.Sql;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
 import io.strata.Progress;
@@ -122,7 +123,7 @@ public final class Demo {
     }
 
     private int forgetEarlierDemo(StrataRuntime rt, JobConfig job) {
-        String sql = "DELETE FROM " + config.schema() + ".manifest WHERE job = ? AND table_name = ? RETURNING object_key";
+        String sql = "DELETE FROM " + Sql.ident(config.schema()) + ".manifest WHERE job = ? AND table_name = ? RETURNING object_key";
         int n = 0;
         try (Connection c = rt.database().connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, job.name());

@@ -1,5 +1,6 @@
 package io.strata.export;
 
+import io.strata.db.Sql;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
 import io.strata.config.JobConfig;
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class BatchArchiver {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchArchiver.class);
+    /** The transaction-local setting that carries the partition's tenant value into its COPY statement. */
+    static final String TENANT_SETTING = "strata.tenant";
 
     private final Database database;
     private final S3Storage storage;
@@ -112,12 +115,27 @@ public final class BatchArchiver {
                 }
             };
             raw = new CountingOutputStream(gzip);
+            bindTenant(w.connection, w.partition);
             String sql = copySql(w.partition, w.table);
             w.rows = w.connection.unwrap(PGConnection.class).getCopyAPI().copyOut(sql, raw);
             raw.close();
         }
         w.rawBytes = raw.count();
         w.gzipBytes = gz.count();
+    }
+
+    /**
+     * COPY takes no bind parameters, so the tenant's value goes to the statement as a setting of the batch's
+     * transaction, set through a bound parameter: whatever it holds (quotes, backslashes, under any
+     * {@code standard_conforming_strings}), it stays a value.
+     */
+    static void bindTenant(Connection c, Partition p) throws SQLException {
+        if (p.tenantSplit() && p.tenant() != null) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('" + TENANT_SETTING + "', ?, true)")) {
+                ps.setString(1, p.tenant());
+                ps.execute();
+            }
+        }
     }
 
     /** The one statement that selects the partition's rows and, unless the job only exports, deletes them. */
@@ -128,9 +146,10 @@ public final class BatchArchiver {
                 .append(ts).append(" >= ").append(Sql.timestamp(p.window().start(), job.zone(), table.timestampHasZone()))
                 .append(" AND ").append(ts).append(" < ").append(Sql.timestamp(p.window().end(), job.zone(), table.timestampHasZone()));
         if (p.tenantSplit()) {
+            // The tenant's value is data: it reaches the statement as a setting bound by bindTenant, never as text.
             String tenant = Sql.ident(job.tenantColumn());
             where.append(" AND ").append(p.tenant() == null ? tenant + " IS NULL"
-                    : tenant + "::text = " + Sql.literal(p.tenant()));
+                    : tenant + "::text = current_setting('" + TENANT_SETTING + "')");
         }
         String rows = job.delete()
                 ? "DELETE FROM " + table.qualifiedName() + " WHERE " + where + " RETURNING *"

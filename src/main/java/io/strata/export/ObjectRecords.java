@@ -1,5 +1,6 @@
 package io.strata.export;
 
+import io.strata.db.Sql;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,7 +24,7 @@ final class ObjectRecords {
     private final String bucket;
 
     ObjectRecords(String schema, String bucket) {
-        this.schema = schema;
+        this.schema = Sql.ident(schema);
         this.bucket = bucket;
     }
 

@@ -1,5 +1,6 @@
 package io.strata.export;
 
+import io.strata.db.Sql;
 import io.strata.config.JobConfig;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +22,7 @@ public final class PartitionFinder {
     private final String manifestTable;
 
     public PartitionFinder(String schema) {
-        this.manifestTable = schema + ".manifest";
+        this.manifestTable = Sql.ident(schema) + ".manifest";
     }
 
     /** The first window that is not yet due at {@code now}: windows that end at or before its start are due. */

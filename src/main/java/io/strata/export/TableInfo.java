@@ -1,5 +1,6 @@
 package io.strata.export;
 
+import io.strata.db.Sql;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
 import io.strata.config.JobConfig;

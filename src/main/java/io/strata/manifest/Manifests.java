@@ -1,5 +1,6 @@
 package io.strata.manifest;
 
+import io.strata.db.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.export.TableInfo;
@@ -21,7 +22,7 @@ public final class Manifests {
     private final String schema;
 
     public Manifests(String schema) {
-        this.schema = schema;
+        this.schema = Sql.ident(schema);
     }
 
     /** True once Strata's tables exist (the first archive, restore or verify creates them). */

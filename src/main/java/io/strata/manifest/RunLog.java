@@ -1,5 +1,6 @@
 package io.strata.manifest;
 
+import io.strata.db.Sql;
 import io.strata.db.Database;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
@@ -17,7 +18,7 @@ public final class RunLog {
 
     public RunLog(Database database, String schema) {
         this.database = database;
-        this.schema = schema;
+        this.schema = Sql.ident(schema);
     }
 
     public long open(String job, String trigger, int partitions) {

@@ -1,5 +1,6 @@
 package io.strata.manifest;
 
+import io.strata.db.Sql;
 import io.strata.db.Database;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +23,7 @@ public final class SchemaInstaller {
     public void install() {
         String sql;
         try (InputStream in = SchemaInstaller.class.getResourceAsStream("/db/schema.sql")) {
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${schema}", schema);
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${schema}", Sql.ident(schema));
         } catch (IOException e) {
             throw new IllegalStateException("db/schema.sql missing from the jar", e);
         }

@@ -1,5 +1,6 @@
 package io.strata.report;
 
+import io.strata.db.Sql;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,7 +22,7 @@ public final class History {
     private final String schema;
 
     public History(String schema) {
-        this.schema = schema;
+        this.schema = Sql.ident(schema);
     }
 
     /** Per job (key) and day (inner key) from {@code from} on, in {@code zone}: only days with any activity. */

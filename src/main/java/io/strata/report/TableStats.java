@@ -1,9 +1,10 @@
 package io.strata.report;
 
+import io.strata.db.Sql;
 import io.strata.cli.Human;
 import io.strata.config.JobConfig;
 import io.strata.export.PartitionFinder;
-import io.strata.export.Sql;
+
 import io.strata.export.TableInfo;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,7 +22,7 @@ public final class TableStats {
     private final String schema;
 
     public TableStats(String schema) {
-        this.schema = schema;
+        this.schema = Sql.ident(schema);
     }
 
     /**

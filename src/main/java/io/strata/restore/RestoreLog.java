@@ -1,5 +1,6 @@
 package io.strata.restore;
 
+import io.strata.db.Sql;
 import io.strata.manifest.ManifestEntry;
 import java.lang.management.ManagementFactory;
 import java.sql.Connection;
@@ -20,7 +21,7 @@ final class RestoreLog {
     private final String schema;
 
     RestoreLog(String schema) {
-        this.schema = schema;
+        this.schema = Sql.ident(schema);
     }
 
     /** The table's oid: its identity, which a table dropped and created again does not keep; null when missing. */

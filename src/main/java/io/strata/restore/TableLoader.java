@@ -1,8 +1,9 @@
 package io.strata.restore;
 
+import io.strata.db.Sql;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
-import io.strata.export.Sql;
+
 import io.strata.export.TableInfo;
 import io.strata.format.CsvRecords;
 import io.strata.format.Malformed;

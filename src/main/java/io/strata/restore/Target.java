@@ -1,8 +1,9 @@
 package io.strata.restore;
 
+import io.strata.db.Sql;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
-import io.strata.export.Sql;
+
 import java.util.regex.Pattern;
 
 /** A table that rows are restored into: {@code schema.table}, or {@code table} in {@code public}. */

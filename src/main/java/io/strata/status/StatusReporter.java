@@ -1,5 +1,6 @@
 package io.strata.status;
 
+import io.strata.db.Sql;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
 import io.strata.config.JobConfig;
@@ -9,7 +10,7 @@ import io.strata.export.JobRunner;
 import io.strata.export.JobState;
 import io.strata.export.Partition;
 import io.strata.export.PartitionFinder;
-import io.strata.export.Sql;
+
 import io.strata.manifest.Manifests;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -55,7 +56,7 @@ public final class StatusReporter {
         ZonedDateTime now = ZonedDateTime.now(config.zone());
         try (Connection c = database.connection()) {
             boolean installed = manifests.installed(c);
-            String s = config.schema();
+            String s = Sql.ident(config.schema());
             Map<String, Archived> archived = installed ? byJob(c, "SELECT job, count(*), sum(row_count),"
                     + " sum(gzip_bytes), count(*) FILTER (WHERE state = 'restored') FROM " + s + ".manifest GROUP BY job",
                     rs -> new Archived(rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5))) : Map.of();

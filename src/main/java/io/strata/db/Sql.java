@@ -1,10 +1,10 @@
-package io.strata.export;
+package io.strata.db;
 
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 
-/** Quoting for the few statements that cannot take bind parameters (COPY). */
+/** Quoting of identifiers, and the typed timestamps of the statements that cannot take bind parameters (COPY). */
 public final class Sql {
 
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -14,10 +14,6 @@ public final class Sql {
 
     public static String ident(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
-
-    public static String literal(String value) {
-        return "'" + value.replace("'", "''") + "'";
     }
 
     /** A timestamp literal for local time {@code t}: naive for timestamp columns, with the zone's offset for timestamptz. */
