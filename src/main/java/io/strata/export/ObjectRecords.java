@@ -45,7 +45,8 @@ final class ObjectRecords {
         Partition p = w.partition;
         String sql = "INSERT INTO " + schema + ".manifest (job, table_name, tenant, window_start, window_end, chunk,"
                 + " bucket, object_key, format, columns, row_count, raw_bytes, gzip_bytes, sha256, deleted, export_ms,"
-                + " upload_ms, verify_ms, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " upload_ms, verify_ms, run_id, format_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?)";
         try (PreparedStatement ps = w.connection.prepareStatement(sql)) {
             ps.setString(1, p.job().name());
             ps.setString(2, p.job().qualifiedTable());
@@ -66,6 +67,7 @@ final class ObjectRecords {
             ps.setLong(17, w.uploadMs);
             ps.setLong(18, w.verifyMs);
             ps.setLong(19, w.runId);
+            ps.setInt(20, p.job().format().version());
             ps.executeUpdate();
         }
     }
@@ -79,6 +81,9 @@ final class ObjectRecords {
             }
             if (c.identity()) {
                 col.put("identity", true);
+            }
+            if (c.json() != null) {
+                col.put("json", c.json());
             }
         }
         return cols;
@@ -98,6 +103,7 @@ final class ObjectRecords {
                 .put("windowEnd", p.window().endAt(p.job().zone()).toString())
                 .put("chunk", w.chunk)
                 .put("format", p.job().format().extension())
+                .put("formatVersion", p.job().format().version())
                 .put("compression", "gzip");
         s.set("columns", columnsJson(w));
         s.put("rows", w.rows).put("rawBytes", w.rawBytes).put("bytes", w.gzipBytes).put("sha256", w.sha256)
