@@ -6,21 +6,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.strata.config.ConfigLoader;
+import io.strata.storage.EmbeddedS3;
+import io.strata.storage.S3Storage;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.PGConnection;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /** archive → restore gives back every row exactly, compared as the md5 of the ordered table. */
 class RoundTripTest extends StrataTestCase {
@@ -125,6 +136,55 @@ class RoundTripTest extends StrataTestCase {
                     keep: P2D
                     format: %s
                 """.formatted(T, format, K, format, J, format)).toString();
+    }
+
+    @Test
+    void objectsOfJsonlVersion1RestoreAndVerifyAsBefore() throws Exception {
+        // Version 1 wrote to_json of each row: null for a SQL NULL json value, which it restored as SQL NULL.
+        TestEnv.sql("INSERT INTO " + T + " (id, at, doc, raw, note) VALUES (106, '2025-06-01 05:30+00', NULL, NULL, 'no JSON')",
+                "CREATE TABLE " + SCHEMA + ".before AS SELECT * FROM " + T);
+        String before = md5(T, "id");
+        String config = configFor("jsonl");
+        TestEnv.Run archive = TestEnv.cli("--config", config, "archive", "--job", "all");
+        assertEquals(0, archive.exit(), archive.toString());
+        List<String> keys = TestEnv.column("SELECT object_key FROM " + SCHEMA + ".manifest WHERE job = 'all'");
+        for (String key : keys) {
+            rewriteAsVersion1(key);
+        }
+        assertEquals(List.of("1"), TestEnv.column("SELECT DISTINCT format_version FROM " + SCHEMA + ".manifest"));
+
+        TestEnv.Run verify = TestEnv.cli("--config", config, "verify", "--job", "all", "--deep");
+        assertEquals(0, verify.exit(), verify.toString());
+        TestEnv.Run restore = TestEnv.cli("--config", config, "restore", "--job", "all", "--from", "2025-01-01",
+                "--to", "2026-01-01");
+        assertEquals(0, restore.exit(), restore.toString());
+        assertEquals(before, md5(T, "id"), "the table after restore, row for row");
+    }
+
+    /** Writes the object {@code key} again as version 1 wrote it, from the rows kept aside, and says so in the manifest. */
+    private void rewriteAsVersion1(String key) throws Exception {
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (Connection c = TestEnv.connect(); Statement st = c.createStatement();
+                ResultSet w = st.executeQuery("SELECT window_start, window_end FROM " + SCHEMA
+                        + ".manifest WHERE object_key = '" + key + "'")) {
+            w.next();
+            String window = "at >= '" + w.getObject(1, OffsetDateTime.class) + "' AND at < '"
+                    + w.getObject(2, OffsetDateTime.class) + "'";
+            st.execute("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres';"
+                    + " SET extra_float_digits = 3; SET bytea_output = 'hex'");
+            try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+                c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT to_json(strata_row.*) FROM " + SCHEMA
+                        + ".before AS strata_row WHERE " + window + ") TO STDOUT (FORMAT csv, QUOTE E'\\x01',"
+                        + " DELIMITER E'\\x02')", out);
+            }
+        }
+        byte[] bytes = gz.toByteArray();
+        try (S3Storage storage = S3Storage.connect(new ConfigLoader().load(Path.of(configFor("jsonl"))).s3(), s3.endpoint(),
+                EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY)) {
+            storage.client().putObject(r -> r.bucket("test").key(key), RequestBody.fromBytes(bytes));
+        }
+        TestEnv.sql("UPDATE " + SCHEMA + ".manifest SET format_version = 1, gzip_bytes = " + bytes.length + ", sha256 = '"
+                + S3Storage.digest(new ByteArrayInputStream(bytes)).sha256() + "' WHERE object_key = '" + key + "'");
     }
 
     private List<String> lines(String key) throws Exception {
