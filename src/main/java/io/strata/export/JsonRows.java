@@ -7,11 +7,12 @@ import java.util.List;
 
 /**
  * The SQL expression that writes a row as one line of JSONL format version 2 (docs/archive.md, "JSONL").
- * A table without JSON columns is written as {@code to_json} writes it, as in version 1. With JSON columns,
- * a row whose JSON values JSON can carry exactly on one line is still {@code to_json}; any other row is
- * put together column by column (the same output, otherwise): a json or jsonb column that is SQL NULL is
- * left out, and a value JSON cannot carry exactly is written as its PostgreSQL text, a JSON string, and
- * named in the list under the key {@code ""}, which comes first.
+ * A table without JSON columns, or whose only JSON columns are jsonb NOT NULL, is written as
+ * {@code to_json} writes it, as in version 1, at the same cost. Otherwise a row whose JSON values JSON can
+ * carry exactly on one line is still {@code to_json}; any other row is put together column by column (the
+ * same output, otherwise): a json or jsonb column that is SQL NULL is left out, and a value JSON cannot
+ * carry exactly is written as its PostgreSQL text, a JSON string, and named in the list under the key
+ * {@code ""}, which comes first.
  */
 final class JsonRows {
 
@@ -33,7 +34,7 @@ final class JsonRows {
             String v = row + "." + Sql.ident(c.name());
             String key = Sql.literal(quote(c.name()) + ":");
             String asText = textForm(c, v);
-            if (c.jsonDocument()) {
+            if (c.jsonDocument() && !c.notNull()) {
                 special.add(v + " IS NULL" + (asText == null ? "" : " OR " + asText));
             } else if (asText != null) {
                 special.add(asText);

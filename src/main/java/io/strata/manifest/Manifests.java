@@ -99,7 +99,7 @@ public final class Manifests {
             for (JsonNode col : JSON.readTree(json)) {
                 out.add(new TableInfo.Column(col.get("name").asText(), col.get("type").asText(),
                         col.path("generated").asBoolean(false), col.path("identity").asBoolean(false),
-                        col.hasNonNull("json") ? col.get("json").asText() : null));
+                        col.hasNonNull("json") ? col.get("json").asText() : null, false));
             }
         } catch (java.io.IOException e) {
             throw new IllegalStateException("manifest columns are not JSON: " + json, e);

@@ -101,7 +101,8 @@ class RoundTripTest extends StrataTestCase {
                 "CREATE DOMAIN " + SCHEMA + ".doc AS jsonb",
                 "CREATE DOMAIN " + SCHEMA + ".text_doc AS json",
                 "CREATE TABLE " + J + " (id int PRIMARY KEY, at timestamptz NOT NULL, b jsonb, j json, bs jsonb[], js json[],"
-                        + " d " + SCHEMA + ".doc, td " + SCHEMA + ".text_doc, \"odd \"\"key\"\" \\ \" jsonb, note text)",
+                        + " d " + SCHEMA + ".doc, td " + SCHEMA + ".text_doc, \"odd \"\"key\"\" \\ \" jsonb, note text,"
+                        + " req jsonb NOT NULL DEFAULT 'null')",
                 "INSERT INTO " + J + " (id, at, b, j, bs, js, d, td, \"odd \"\"key\"\" \\ \", note) VALUES"
                         + " (1, '2025-06-01 00:01+00', 'null', 'null', NULL, NULL, 'null', 'null', 'null', NULL)"
                         + ",(2, '2025-06-01 00:02+00', NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'all SQL NULL')"
@@ -114,7 +115,8 @@ class RoundTripTest extends StrataTestCase {
                         + ",(6, '2025-06-01 00:06+00', '\"é \\\\ \\\" \\n\"', E'\"\\\\u00e9 \\\\u0000 x\"', ARRAY[['1', '2'], ['3', NULL]]::jsonb[],"
                         + "  ARRAY[['1', '2'], [E'{\"a\":\\n1}', '4']]::json[], NULL, E'\\t{}', NULL, 'escapes')"
                         + ",(7, '2025-06-01 00:07+00', '{\"deep\": {\"er\": [[null]]}}', ' {} ', NULL, NULL, NULL, NULL, NULL, NULL)"
-                        + ",(8, '2025-06-01 01:00+00', '1', '{\"a\":1,\"a\":2}', '{}', ARRAY[NULL::json], NULL, '\"s\"', '{}', '')");
+                        + ",(8, '2025-06-01 01:00+00', '1', '{\"a\":1,\"a\":2}', '{}', ARRAY[NULL::json], NULL, '\"s\"', '{}', '')",
+                "UPDATE " + J + " SET req = '[1, null]' WHERE id % 2 = 0");
     }
 
     private String configFor(String format) {
