@@ -65,7 +65,8 @@ public record ManifestEntry(
 
     /**
      * A reader of the object's content that checks it against this entry as it streams past, and passes it
-     * on to {@code out} (null: only check and count): CSV must name the columns in its header, in order;
+     * on to {@code out} (null: only check and count, and then JSON lines are also parsed in full, as the
+     * PostgreSQL they would go to would): CSV must name the columns in its header, in order;
      * each JSON line must have the columns as its keys (in version 2, a json or jsonb column that is SQL
      * NULL is left out, and JSON columns may be written as text; docs/archive.md, "JSONL").
      *
@@ -82,11 +83,14 @@ public record ManifestEntry(
         if (csv()) {
             return new CsvRecords(out, names, keep);
         }
+        // Lines that go on to PostgreSQL are parsed there in full; without it, JsonLines parses them.
+        boolean validate = out == null;
         if (formatVersion == 1) {
-            return new JsonLines(out, names, Set.of(), Set.of());
+            return new JsonLines(out, names, Set.of(), Set.of(), validate);
         }
         return new JsonLines(out, names,
                 columns.stream().filter(TableInfo.Column::jsonDocument).map(TableInfo.Column::name).collect(Collectors.toSet()),
-                columns.stream().filter(c -> c.json() != null).map(TableInfo.Column::name).collect(Collectors.toSet()));
+                columns.stream().filter(c -> c.json() != null).map(TableInfo.Column::name).collect(Collectors.toSet()),
+                validate);
     }
 }
