@@ -107,7 +107,11 @@ class ArchiveFormatsTest extends StrataTestCase {
             assertEquals(sha, sidecar.get("sha256").asText());
             assertEquals(Files.size(o), sidecar.get("bytes").asLong());
             assertEquals(8, sidecar.get("columns").size());
+            assertEquals(format.equals("csv") ? 1 : 2, sidecar.get("formatVersion").asInt(), "the format's version");
+            assertEquals("jsonb", sidecar.at("/columns/5/json").asText(), "payload is JSON: " + sidecar);
         }
+        assertEquals(List.of(format.equals("csv") ? "1" : "2"),
+                TestEnv.column("SELECT DISTINCT format_version FROM " + SCHEMA + ".manifest"));
     }
 
     private List<Path> objects(String suffix) throws Exception {
