@@ -31,6 +31,8 @@ public enum ErrorCode {
     EXPORT_FAILED(1),
     /** The job is already running in this process; the new run did not start. */
     JOB_BUSY(1),
+    /** The key a batch would write holds an object that no manifest lists and this installation did not write. */
+    KEY_TAKEN(1),
     /** Any other failure while a batch ran. */
     BATCH_FAILED(1),
     /** A manifest lists an object (or sidecar) that S3 does not hold. */

@@ -1,6 +1,6 @@
 package io.strata;
 
-import io.strata.cli.Human;
+import io.strata.text.Human;
 import io.strata.export.BatchResult;
 import io.strata.export.RunContext;
 
@@ -12,7 +12,7 @@ public final class Progress {
     public static String line(RunContext run) {
         BatchResult r = run.lastResult();
         String where = where(run.results().size(), run.partitions().size(), run.etaMs());
-        String tenant = r.tenant() == null ? "" : " tenant=" + r.tenant();
+        String tenant = r.tenant() == null ? "" : " tenant=" + Human.tenant(r.tenant());
         return switch (r.status()) {
             case ARCHIVED -> String.format("%-12s %s%s c%d  %,d rows  %s -> %s (%.1fx)  %d ms  %s", r.job(), r.window(),
                     tenant, r.chunk(), r.rows(), Human.bytes(r.rawBytes()), Human.bytes(r.gzipBytes()), r.ratio(),

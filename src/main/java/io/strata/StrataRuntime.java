@@ -19,6 +19,7 @@ import io.strata.report.ReportStore;
 import io.strata.restore.RestoreRequest;
 import io.strata.restore.RestoreResult;
 import io.strata.restore.Restorer;
+import io.strata.storage.Durability;
 import io.strata.storage.EmbeddedS3;
 import io.strata.storage.S3Storage;
 import io.strata.storage.TempFiles;
@@ -72,6 +73,7 @@ public final class StrataRuntime implements AutoCloseable {
     private S3Storage storage;
     private Main main;
     private JobRunner runner;
+    private String installation;
 
     private StrataRuntime(StrataConfig config) {
         this.config = config;
@@ -96,7 +98,7 @@ public final class StrataRuntime implements AutoCloseable {
             runner = new JobRunner(database, null, config.schema(), jobs, r -> {});
             return;
         }
-        new SchemaInstaller(database, config.schema()).install();
+        installation = new SchemaInstaller(database, config.schema()).install();
         startStorage();
         prepareTempDir();
         RunLog runLog = new RunLog(database, config.schema());
@@ -112,13 +114,13 @@ public final class StrataRuntime implements AutoCloseable {
                 }
                 TableInfo table = TableInfo.inspect(c, job);
                 if (!table.timestampIndexed()) {
-                    LOG.warn("job {}: {} has no index on {}; finding due rows will scan the table. Run:\n  {}",
+                    LOG.warn("job {}: {} has no index on {}; finding due rows will scan the table; run: {}",
                             job.name(), job.qualifiedTable(), job.timestampColumn(), TableInfo.suggestedIndex(job));
                 }
                 jobs.put(job.name(), new JobState(job, table));
             }
         } catch (SQLException e) {
-            throw Database.connectionError(config.database().url(), config.database().user(), e);
+            throw Database.connectionError(config.database().shownUrl(), config.database().user(), e);
         }
     }
 
@@ -132,15 +134,16 @@ public final class StrataRuntime implements AutoCloseable {
                 EmbeddedS3 embedded = EmbeddedS3.start(s3.embeddedDir(), s3.embeddedPort());
                 closeables.add(embedded);
                 endpoint = embedded.endpoint();
-                accessKey = EmbeddedS3.ACCESS_KEY;
-                secretKey = EmbeddedS3.SECRET_KEY;
+                accessKey = embedded.accessKey();
+                secretKey = embedded.secretKey();
                 LOG.info("embedded S3 at {} over {}", endpoint, s3.embeddedDir().toAbsolutePath());
             } catch (Exception e) {
                 throw new StrataException(ErrorCode.S3_CONNECTION, "cannot start the embedded S3 over "
                         + s3.embeddedDir().toAbsolutePath() + " (strata.s3.embedded): " + e.getMessage(), e);
             }
         }
-        storage = S3Storage.connect(s3, endpoint, accessKey, secretKey);
+        storage = S3Storage.connect(s3, endpoint, accessKey, secretKey,
+                s3.embedded() ? Durability.files(s3.embeddedDir()) : Durability.REMOTE);
         closeables.add(storage);
         storage.checkBucket();
     }
@@ -166,10 +169,11 @@ public final class StrataRuntime implements AutoCloseable {
                 .withJmxManagementStatisticsLevel(org.apache.camel.ManagementStatisticsLevel.RoutesOnly);
         main.addInitialProperty("strata.s3.bucket", config.s3().bucket());
         main.addInitialProperty("strata.s3.partSize", String.valueOf(config.s3().partSize()));
+        main.addInitialProperty("strata.s3.conditionalWrites", String.valueOf(config.s3().conditionalWrites()));
         main.bind("strataS3Client", storage.client());
         main.bind("jobRunner", runner);
         main.bind("batchArchiver", new BatchArchiver(database, storage, config.schema(), config.s3().prefix(),
-                config.tempDir(), config.gzipLevel(), this::stopping));
+                config.tempDir(), config.gzipLevel(), this::stopping, installation));
         // Reporting and the operators' console (README: Operating Strata).
         ReportStore reports = new ReportStore(storage, config.s3().prefix(), config.report().out());
         main.bind("reportStore", reports);

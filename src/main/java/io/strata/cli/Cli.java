@@ -1,5 +1,6 @@
 package io.strata.cli;
 
+import io.strata.text.Human;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -36,10 +37,12 @@ public final class Cli {
               run                         the long-lived service: every enabled job on its schedule (default)
               archive [--job NAME] [--dry-run] [--json]
                                           archive every enabled job (or one) once, then exit
-              restore --job NAME --from T --to T [--tenant X] [--into TABLE] [--dry-run] [--json]
+              restore --job NAME --from T --to T [--tenant X | --null-tenant] [--into TABLE] [--dry-run] [--json]
                                           load the archived objects whose windows overlap [from, to) back
                                           into their table (or into TABLE); T is 2026-11-01, 2026-11-01T03:00
-                                          or 2026-11-01T03:00+01:00 (without an offset, in the job's zone)
+                                          or 2026-11-01T03:00+01:00 (without an offset, in the job's zone);
+                                          --tenant X one tenant's objects (X may be ""), --null-tenant those
+                                          of the rows whose tenant is NULL
               verify [--job NAME] [--from T --to T] [--deep] [--json]
                                           check every manifested object in S3 (size, SHA-256; --deep: parse
                                           its rows) and find objects no manifest lists
@@ -58,7 +61,7 @@ public final class Cli {
             Exit codes: 0 success, 1 a partition or object failed, 2 bad configuration or arguments.
             """;
 
-    private static final Set<String> FLAGS = Set.of("dry-run", "json", "help", "version", "deep");
+    private static final Set<String> FLAGS = Set.of("dry-run", "json", "help", "version", "deep", "null-tenant");
     private static final Set<String> VALUED = Set.of("config", "job", "from", "to", "tenant", "into", "out");
 
     private final PrintStream out;
@@ -217,7 +220,7 @@ public final class Cli {
         int count = 0;
         for (var e : due.entrySet()) {
             for (Partition p : e.getValue()) {
-                t.row(e.getKey(), p.window().start(), p.window().end(), p.tenantSplit() ? String.valueOf(p.tenant()) : "",
+                t.row(e.getKey(), p.window().start(), p.window().end(), p.tenantSplit() ? Human.tenant(p.tenant()) : "",
                         Human.count(p.rows()));
                 total += p.rows();
                 count++;

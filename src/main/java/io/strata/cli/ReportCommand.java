@@ -1,5 +1,6 @@
 package io.strata.cli;
 
+import io.strata.text.Human;
 import io.strata.StrataRuntime;
 import io.strata.config.StrataConfig;
 import io.strata.report.HtmlRenderer;

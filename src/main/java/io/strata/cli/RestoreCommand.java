@@ -1,5 +1,6 @@
 package io.strata.cli;
 
+import io.strata.text.Human;
 import io.strata.ErrorCode;
 import io.strata.Progress;
 import io.strata.StrataException;
@@ -8,6 +9,7 @@ import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
 import io.strata.restore.ObjectResult;
 import io.strata.restore.RestorePlan;
+import io.strata.manifest.TenantFilter;
 import io.strata.restore.RestoreRequest;
 import io.strata.restore.RestoreResult;
 import io.strata.restore.Restorer;
@@ -29,6 +31,18 @@ final class RestoreCommand {
         this.err = err;
     }
 
+    /** {@code --tenant VALUE} (any text, the empty string included) or {@code --null-tenant}; neither: all. */
+    static TenantFilter tenant(Args args) {
+        String value = args.value("tenant");
+        if (args.flag("null-tenant")) {
+            if (value != null) {
+                throw new StrataException(ErrorCode.BAD_ARGUMENT, "--tenant and --null-tenant exclude each other");
+            }
+            return TenantFilter.NULL;
+        }
+        return value == null ? TenantFilter.ALL : TenantFilter.of(value);
+    }
+
     int run(Args args) {
         String job = args.value("job");
         if (job == null) {
@@ -37,10 +51,10 @@ final class RestoreCommand {
         JobConfig cfg = config.job(job).orElse(null);
         ZoneId zone = cfg != null ? cfg.zone() : config.zone();
         OffsetDateTime[] range = TimeArgs.range(args, zone, true);
-        String tenant = args.value("tenant");
-        if (tenant != null && cfg != null && cfg.tenantColumn() == null) {
-            throw new StrataException(ErrorCode.BAD_ARGUMENT, "--tenant " + tenant + ": job '" + job
-                    + "' does not split by tenant (it has no tenantColumn)");
+        TenantFilter tenant = tenant(args);
+        if (tenant.one() && cfg != null && cfg.tenantColumn() == null) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, (tenant.value() == null ? "--null-tenant"
+                    : "--tenant " + tenant.value()) + ": job '" + job + "' does not split by tenant (it has no tenantColumn)");
         }
         String into = args.value("into");
         if (into != null) {
@@ -73,7 +87,7 @@ final class RestoreCommand {
     static String line(String job, RestorePlan plan) {
         ObjectResult r = plan.lastResult();
         String where = Progress.where(plan.results().size(), plan.objects().size(), plan.etaMs());
-        String head = String.format("%-12s %s%s c%d", job, r.window(), r.tenant() == null ? "" : " tenant=" + r.tenant(), r.chunk());
+        String head = String.format("%-12s %s%s c%d", job, r.window(), r.tenant() == null ? "" : " tenant=" + Human.tenant(r.tenant()), r.chunk());
         return switch (r.status()) {
             case RESTORED -> String.format("%s  %s rows  %s  %d ms  restored  %s", head, Human.count(r.rows()),
                     Human.bytes(r.gzipBytes()), r.millis(), where);
@@ -85,7 +99,7 @@ final class RestoreCommand {
     private void printSummary(RestoreResult r, JobConfig cfg) {
         if (r.objects() == 0) {
             out.println(r.job() + ": no archived object overlaps [" + r.from() + ", " + r.to() + ")"
-                    + (r.tenant() == null ? "" : " for tenant " + r.tenant()));
+                    + (r.tenant() == null ? "" : " for tenant " + Human.tenant(r.tenant())));
         }
         out.println();
         Table t = new Table("Job", "Into", "Objects", "Restored", "Skipped", "Failed", "Rows", "Gzip", "Time", "Rows/s");
@@ -109,7 +123,7 @@ final class RestoreCommand {
         }
         Table t = new Table("Window", "Tenant", "Chunk", "Rows", "Gzip", "Action");
         for (ObjectResult o : r.results()) {
-            t.row(o.window(), o.tenant(), o.chunk(), Human.count(o.rows()), Human.bytes(o.gzipBytes()),
+            t.row(o.window(), o.tenant() == null ? "" : Human.tenant(o.tenant()), o.chunk(), Human.count(o.rows()), Human.bytes(o.gzipBytes()),
                     o.status() == ObjectResult.Status.PENDING ? "restore" : "skip: " + o.message());
         }
         if (!t.isEmpty()) {

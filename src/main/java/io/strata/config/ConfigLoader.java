@@ -102,10 +102,10 @@ public final class ConfigLoader {
                     db.require("url"), db.string("user", "postgres"), db.string("password", ""),
                     db.integer("poolSize", 0, 1, 200));
             if (!database.url().startsWith("jdbc:postgresql:")) {
-                throw error("strata.database.url", database.url(), "must start with jdbc:postgresql:");
+                throw error("strata.database.url", database.shownUrl(), "must start with jdbc:postgresql:");
             }
             StrataConfig.S3Config s3 = s3(section(s.node("s3"), "strata.s3", "bucket", "endpoint", "region", "prefix",
-                    "pathStyle", "accessKey", "secretKey", "createBucket", "embedded", "partSize"));
+                    "pathStyle", "accessKey", "secretKey", "createBucket", "embedded", "partSize", "conditionalWrites"));
             String schema = s.identifier("schema", "strata");
             ZoneId zone = s.zone("zone", ZoneId.of("UTC"));
             Path tempDir = Path.of(s.string("tempDir", "./data/tmp"));
@@ -177,7 +177,7 @@ public final class ConfigLoader {
             return new StrataConfig.S3Config(bucket, endpoint, s.string("region", "us-east-1"), prefix,
                     s.bool("pathStyle", true), s.string("accessKey", ""), s.string("secretKey", ""),
                     s.bool("createBucket", embedded), Path.of(emb.string("dir", "./data/s3")),
-                    emb.integer("port", 0, 0, 65535), partSize);
+                    emb.integer("port", 0, 0, 65535), partSize, s.bool("conditionalWrites", true));
         }
 
         JobConfig job(JsonNode node, String at, ZoneId defaultZone) {

@@ -1,5 +1,6 @@
 package io.strata.config;
 
+import io.strata.text.Redact;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -28,7 +29,19 @@ public record StrataConfig(
         return jobs.stream().filter(JobConfig::enabled).toList();
     }
 
-    public record DatabaseConfig(String url, String user, String password, int poolSize) {}
+    public record DatabaseConfig(String url, String user, String password, int poolSize) {
+
+        /** The URL as Strata shows it: a password in it masked. */
+        public String shownUrl() {
+            return Redact.url(url);
+        }
+
+        @Override
+        public String toString() {
+            return "DatabaseConfig[url=" + shownUrl() + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
+                    + ", poolSize=" + poolSize + "]";
+        }
+    }
 
     /** @param pricePerGbMonth what one GB (2^30 bytes) stored for a month costs, for the report's estimate */
     public record ReportConfig(String schedule, Path out, double pricePerGbMonth) {}
@@ -37,8 +50,9 @@ public record StrataConfig(
     public record ManagementConfig(int jolokiaPort, String jolokiaHost, int rmiPort) {}
 
     /**
-     * @param endpoint {@code embedded} for the in-process S3 over {@link #embeddedDir}, else an http(s) URL,
-     *                 or empty for AWS itself
+     * @param endpoint          {@code embedded} for the in-process S3 over {@link #embeddedDir}, else an http(s)
+     *                          URL, or empty for AWS itself
+     * @param conditionalWrites upload with {@code If-None-Match: *}, so that the store itself never replaces an object
      */
     public record S3Config(
             String bucket,
@@ -51,10 +65,20 @@ public record StrataConfig(
             boolean createBucket,
             Path embeddedDir,
             int embeddedPort,
-            long partSize) {
+            long partSize,
+            boolean conditionalWrites) {
 
         public boolean embedded() {
             return "embedded".equals(endpoint);
+        }
+
+        @Override
+        public String toString() {
+            return "S3Config[bucket=" + bucket + ", endpoint=" + Redact.url(endpoint) + ", region=" + region + ", prefix="
+                    + prefix + ", pathStyle=" + pathStyle + ", accessKey=" + (accessKey.isEmpty() ? "" : "***")
+                    + ", secretKey=" + (secretKey.isEmpty() ? "" : "***") + ", createBucket=" + createBucket
+                    + ", embeddedDir=" + embeddedDir + ", embeddedPort=" + embeddedPort + ", partSize=" + partSize
+                    + ", conditionalWrites=" + conditionalWrites + "]";
         }
     }
 }

@@ -6,7 +6,7 @@ import io.strata.StrataException;
 import io.strata.Progress;
 import io.strata.StrataRuntime;
 import io.strata.cli.Cli;
-import io.strata.cli.Human;
+import io.strata.text.Human;
 import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
 import io.strata.db.Database;
@@ -48,7 +48,7 @@ public final class Demo {
                     + "' for " + TABLE + " has enabled: false; the demo needs it enabled");
         }
         try (Database db = Database.open(config.database())) {
-            out.println("Creating " + TABLE + " in " + config.database().url() + " ...");
+            out.println("Creating " + TABLE + " in " + config.database().shownUrl() + " ...");
             createTable(db);
         } catch (SQLException e) {
             throw new StrataException(ErrorCode.DB_CONNECTION, "creating " + TABLE + ": " + e.getMessage(), e);

@@ -21,6 +21,7 @@ import java.sql.SQLException;
 import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPOutputStream;
 import org.postgresql.PGConnection;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +45,13 @@ public final class BatchArchiver {
     private final Path tempDir;
     private final int gzipLevel;
     private final BooleanSupplier stopping;
+    private final String installation;
     private final PartitionFinder finder;
     private final ObjectRecords records;
 
+    /** @param installation this installation's id (Strata's schema holds it), written into each object's metadata */
     public BatchArchiver(Database database, S3Storage storage, String schema, String prefix, Path tempDir,
-            int gzipLevel, BooleanSupplier stopping) {
+            int gzipLevel, BooleanSupplier stopping, String installation) {
         this.database = database;
         this.storage = storage;
         this.schema = schema;
@@ -56,8 +59,9 @@ public final class BatchArchiver {
         this.tempDir = tempDir;
         this.gzipLevel = gzipLevel;
         this.stopping = stopping;
+        this.installation = installation;
         this.finder = new PartitionFinder(schema);
-        this.records = new ObjectRecords(schema, storage.bucket());
+        this.records = new ObjectRecords(database, schema, storage.bucket());
     }
 
     /**
@@ -65,7 +69,7 @@ public final class BatchArchiver {
      * that cannot export ends here with its result set (and the transaction rolled back).
      */
     public BatchWork export(Partition p, RunContext run) {
-        BatchWork w = new BatchWork(p, run.runId());
+        BatchWork w = new BatchWork(p, run.runId(), installation);
         w.table = run.table();
         if (run.paused() || stopping.getAsBoolean()) {
             w.result = result(w, BatchResult.Status.NOT_STARTED, run.paused() ? "job paused" : "service stopping");
@@ -80,16 +84,15 @@ public final class BatchArchiver {
                 st.execute("SET LOCAL statement_timeout = 0; SET LOCAL idle_in_transaction_session_timeout = 0;"
                         + " SET LOCAL lock_timeout = '30s'");
             }
-            if (!tryLock(w.connection, p)) {
+            if (!ObjectRecords.tryLock(w.connection, lockName(p))) {
                 return end(w, BatchResult.Status.LOCKED, "another instance holds this partition");
             }
             JobConfig job = p.job();
             if (!job.delete() && finder.exported(w.connection, job, p.window(), p.tenantSplit(), p.tenant())) {
                 return end(w, BatchResult.Status.EMPTY, "already exported");
             }
-            w.chunk = records.nextChunk(w.connection, p);
-            w.key = ObjectKeys.objectKey(prefix, p, w.chunk);
-            w.file = TempFiles.next(tempDir);
+            records.claimKey(w, prefix);
+            w.file = TempFiles.create(tempDir);
             copyOut(w);
             w.exportMs = (System.nanoTime() - t0) / 1_000_000;
             if (w.rows == 0) {
@@ -191,8 +194,11 @@ public final class BatchArchiver {
             }
             // The object's SHA-256, in the manifest and the sidecar, is that of what S3 holds.
             w.sha256 = stored.sha256();
+            storage.durable(w.key);
             w.verifyMs = (System.nanoTime() - t0) / 1_000_000;
-            storage.putJson(ObjectKeys.sidecarKey(w.key), records.sidecar(w));
+            String sidecar = ObjectKeys.sidecarKey(w.key);
+            storage.putJson(sidecar, records.sidecar(w));
+            storage.durable(sidecar);
             records.insertManifest(w);
             w.connection.commit();
             return end(w, BatchResult.Status.ARCHIVED, null);
@@ -201,6 +207,38 @@ public final class BatchArchiver {
                     : new StrataException(ErrorCode.BATCH_FAILED, w.partition.describe() + ": " + e.getMessage(), e);
             return fail(w, se);
         }
+    }
+
+    /**
+     * The upload was refused. When the store refused it because an object is at the key already
+     * (conditional write, {@code If-None-Match: *}), that object is one no manifest lists — the key was
+     * claimed under its lock — and it may be written over only if it is this installation's orphan: the key
+     * had been claimed by an earlier batch, which did not commit. Then this returns and the route uploads again without the
+     * condition. Any other object there is not Strata's to replace: KEY_TAKEN. A store that does not
+     * implement conditional writes gets the plain upload (the claim is still what keeps keys apart).
+     */
+    public void keyOccupied(BatchWork w, Exception e) throws Exception {
+        S3Exception refused = StrataException.causeOf(e, S3Exception.class);
+        if (refused == null) {
+            throw e;
+        }
+        if (refused.statusCode() == 412) {
+            if (w.claimedBefore) {
+                LOG.info("{}: writing over the object a batch that did not commit left at this key", w.key);
+                return;
+            }
+            throw new StrataException(ErrorCode.KEY_TAKEN, w.key + ": the bucket holds an object at this key that no"
+                    + " manifest lists and that this installation never claimed (its metadata names "
+                    + storage.owner(w.key).describe() + "); it is left as it is. Another Strata writes under the same"
+                    + " strata.s3.prefix? Give each its own prefix; or check the object with verify and remove it if its"
+                    + " rows are still in the table");
+        }
+        if (refused.statusCode() == 501 || (refused.awsErrorDetails() != null
+                && "NotImplemented".equals(refused.awsErrorDetails().errorCode()))) {
+            storage.conditionalWritesUnsupported();
+            return;
+        }
+        throw e;
     }
 
     /** Rolls the batch back: every row it exported is in the table again. */
@@ -254,25 +292,9 @@ public final class BatchArchiver {
                 status == BatchResult.Status.ARCHIVED ? w.rows : 0, w.rawBytes, w.gzipBytes, w.elapsedMs(), error);
     }
 
-    private static boolean tryLock(Connection c, Partition p) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
-            ps.setLong(1, lockKey(p));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getBoolean(1);
-            }
-        }
-    }
-
-    /** A 64-bit advisory lock key per partition, the same in every instance. */
-    static long lockKey(Partition p) {
-        String id = "strata|" + p.job().name() + "|" + p.tenantSplit() + "|" + p.tenant() + "|" + p.window().start();
-        byte[] h = S3Storage.sha256().digest(id.getBytes(StandardCharsets.UTF_8));
-        long key = 0;
-        for (int i = 0; i < 8; i++) {
-            key = (key << 8) | (h[i] & 0xff);
-        }
-        return key;
+    /** The name of a partition's advisory lock, the same in every instance. */
+    static String lockName(Partition p) {
+        return "strata|" + p.job().name() + "|" + p.tenantSplit() + "|" + p.tenant() + "|" + p.window().start();
     }
 
     private static String rootMessage(Throwable t) {

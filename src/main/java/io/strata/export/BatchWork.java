@@ -2,6 +2,7 @@ package io.strata.export;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.Map;
 
 /**
  * One batch in flight, carried from step to step of the batch route: the open transaction that holds
@@ -12,11 +13,14 @@ public final class BatchWork {
     final Partition partition;
     final long startedNanos = System.nanoTime();
     final long runId;
+    final String installation;
     TableInfo table;
     Connection connection;
     Path file;
     int chunk;
     String key;
+    /** The key was claimed by an earlier batch that did not commit: an object there is that batch's orphan. */
+    boolean claimedBefore;
     long rows;
     long rawBytes;
     long gzipBytes;
@@ -27,9 +31,10 @@ public final class BatchWork {
     long verifyMs;
     BatchResult result;
 
-    public BatchWork(Partition partition, long runId) {
+    public BatchWork(Partition partition, long runId, String installation) {
         this.partition = partition;
         this.runId = runId;
+        this.installation = installation;
     }
 
     public Partition partition() {
@@ -43,6 +48,14 @@ public final class BatchWork {
     /** The object to upload, as the File that camel-aws2-s3 streams from (never read into memory). */
     public java.io.File uploadFile() {
         return file.toFile();
+    }
+
+    /**
+     * The object's user metadata: which installation (its manifest) and job wrote it, so that an object at
+     * a key no manifest lists can be told apart — this installation's own orphan, or someone else's object.
+     */
+    public Map<String, String> metadata() {
+        return Map.of(ObjectOwner.INSTALLATION, installation, ObjectOwner.JOB, partition.job().name());
     }
 
     public String key() {

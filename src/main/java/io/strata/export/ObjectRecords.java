@@ -5,25 +5,32 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.Version;
+import io.strata.storage.S3Storage;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import io.strata.db.Database;
 import java.time.Instant;
 
 /**
- * What Strata records of an archived object: its chunk number, its manifest row (written in the
- * batch's own transaction) and its sidecar (the same facts beside the object in the bucket).
+ * What Strata records of an archived object: its chunk and key (claimed before the upload), its manifest
+ * row (written in the batch's own transaction, which ends the claim) and its sidecar (the same facts
+ * beside the object in the bucket).
  */
 final class ObjectRecords {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final Database database;
     private final String schema;
     private final String bucket;
 
-    ObjectRecords(String schema, String bucket) {
+    ObjectRecords(Database database, String schema, String bucket) {
+        this.database = database;
         this.schema = Sql.ident(schema);
         this.bucket = bucket;
     }
@@ -39,6 +46,87 @@ final class ObjectRecords {
                 return rs.getInt(1);
             }
         }
+    }
+
+    /**
+     * Chooses the batch's chunk and key, under the partition's lock and before anything is uploaded: the
+     * first chunk from {@link #nextChunk} on whose key this transaction takes the key's own advisory lock
+     * and that no manifest row lists, in any job. A key a manifest lists is never written again, whatever
+     * led a new batch to it (a NULL tenant and a tenant spelled like its segment in keys written before,
+     * a changed prefix, zone or batch).
+     */
+    void claimKey(BatchWork w, String prefix) throws SQLException {
+        Partition p = w.partition;
+        int first = nextChunk(w.connection, p);
+        for (int chunk = first; chunk < first + MAX_TAKEN_KEYS; chunk++) {
+            String key = ObjectKeys.objectKey(prefix, p, chunk);
+            if (tryLock(w.connection, "strata key|" + bucket + "|" + key) && !listed(w.connection, key)) {
+                w.chunk = chunk;
+                w.key = key;
+                recordClaim(w);
+                return;
+            }
+        }
+        throw new IllegalStateException(p.describe() + ": the keys of chunks " + first + " to "
+                + (first + MAX_TAKEN_KEYS - 1) + " are all taken");
+    }
+
+    private static final int MAX_TAKEN_KEYS = 1000;
+
+    /**
+     * Records the claim in a transaction of its own, committed before anything is uploaded: should the batch
+     * not commit, the claim says that whatever is at the key is this installation's orphan. A claim that was
+     * there already (a batch of the key that did not commit) is noted in {@code w.claimedBefore}. (Asynchronous
+     * commit: should PostgreSQL itself crash and lose it, the next batch of the key fails with KEY_TAKEN
+     * rather than write over an object it cannot vouch for.)
+     */
+    private void recordClaim(BatchWork w) throws SQLException {
+        w.claimedBefore = false;
+        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema
+                + ".claim (bucket, object_key, job, run_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            try (Statement st = c.createStatement()) {
+                st.execute("SET LOCAL synchronous_commit = off");
+            }
+            ps.setString(1, bucket);
+            ps.setString(2, w.key);
+            ps.setString(3, w.partition.job().name());
+            ps.setLong(4, w.runId);
+            w.claimedBefore = ps.executeUpdate() == 0;
+            c.commit();
+        }
+    }
+
+    private boolean listed(Connection c, String key) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM " + schema
+                + ".manifest WHERE bucket = ? AND object_key = ?)")) {
+            ps.setString(1, bucket);
+            ps.setString(2, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Takes the transaction-level advisory lock named {@code name} (a 64-bit hash of it) if no one holds it. */
+    static boolean tryLock(Connection c, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            ps.setLong(1, lockId(name));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** The first 64 bits of the name's SHA-256: the same lock in every instance. */
+    static long lockId(String name) {
+        byte[] h = S3Storage.sha256().digest(name.getBytes(StandardCharsets.UTF_8));
+        long id = 0;
+        for (int i = 0; i < 8; i++) {
+            id = (id << 8) | (h[i] & 0xff);
+        }
+        return id;
     }
 
     void insertManifest(BatchWork w) throws SQLException {
@@ -66,6 +154,12 @@ final class ObjectRecords {
             ps.setLong(17, w.uploadMs);
             ps.setLong(18, w.verifyMs);
             ps.setLong(19, w.runId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = w.connection.prepareStatement("DELETE FROM " + schema
+                + ".claim WHERE bucket = ? AND object_key = ?")) {
+            ps.setString(1, bucket);
+            ps.setString(2, w.key);
             ps.executeUpdate();
         }
     }

@@ -1,7 +1,7 @@
 package io.strata.management;
 
 import io.strata.cli.Cli;
-import io.strata.cli.Human;
+import io.strata.text.Human;
 import io.strata.config.JobConfig;
 import io.strata.db.Database;
 import io.strata.export.BatchResult;

@@ -1,7 +1,7 @@
 package io.strata.management;
 
 import io.strata.Version;
-import io.strata.cli.Human;
+import io.strata.text.Human;
 import io.strata.config.StrataConfig;
 import io.strata.report.Report;
 import io.strata.report.ReportStore;

@@ -6,6 +6,7 @@ import io.strata.report.Report;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
 import io.strata.cli.TimeArgs;
+import io.strata.manifest.TenantFilter;
 import io.strata.restore.RestoreRequest;
 import io.strata.verify.VerifyRequest;
 import java.time.OffsetDateTime;
@@ -40,7 +41,7 @@ final class RouteCalls implements AutoCloseable {
     String restore(String job, ZoneId zone, String from, String to, String tenant) {
         OffsetDateTime start = required("from", TimeArgs.parse("from", from, zone));
         OffsetDateTime end = required("to", TimeArgs.parse("to", to, zone));
-        String t = tenant == null || tenant.isBlank() ? null : tenant.trim();
+        TenantFilter t = tenant == null || tenant.isBlank() ? TenantFilter.ALL : TenantFilter.of(tenant.trim());
         return Cli.toJson(runtime.restore(new RestoreRequest(job, start, end, t, null, null)));
     }
 

@@ -38,22 +38,23 @@ public final class Manifests {
 
     /**
      * The objects of {@code job} (every job when null) whose windows overlap {@code [from, to)} (either end
-     * may be null: open), of one tenant when {@code tenant} is not null; by window, tenant and chunk.
+     * may be null: open), of the tenants {@code tenant} selects; by window, tenant and chunk.
      */
-    public List<ManifestEntry> find(Connection c, String job, OffsetDateTime from, OffsetDateTime to, String tenant)
+    public List<ManifestEntry> find(Connection c, String job, OffsetDateTime from, OffsetDateTime to, TenantFilter tenant)
             throws SQLException {
         String sql = "SELECT id, job, table_name, tenant, window_start, window_end, chunk, bucket, object_key, format,"
                 + " columns::text, row_count, gzip_bytes, sha256, deleted, state, restored_at FROM " + schema
                 + ".manifest WHERE (?::text IS NULL OR job = ?) AND (?::timestamptz IS NULL OR window_end > ?)"
-                + " AND (?::timestamptz IS NULL OR window_start < ?) AND (?::text IS NULL OR tenant = ?)"
+                + " AND (?::timestamptz IS NULL OR window_start < ?) AND (? OR tenant IS NOT DISTINCT FROM ?)"
                 + " ORDER BY job, window_start, tenant NULLS FIRST, chunk";
         List<ManifestEntry> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Object[] args = {job, from, to, tenant};
+            Object[] args = {job, from, to, tenant.all()};
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(2 * i + 1, args[i]);
                 ps.setObject(2 * i + 2, args[i]);
             }
+            ps.setString(8, tenant.value());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new ManifestEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),

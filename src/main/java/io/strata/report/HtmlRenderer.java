@@ -1,6 +1,6 @@
 package io.strata.report;
 
-import io.strata.cli.Human;
+import io.strata.text.Human;
 import java.util.List;
 import java.util.Locale;
 

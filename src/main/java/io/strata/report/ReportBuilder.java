@@ -3,7 +3,7 @@ package io.strata.report;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
 import io.strata.Version;
-import io.strata.cli.Human;
+import io.strata.text.Human;
 import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
 import io.strata.db.Database;

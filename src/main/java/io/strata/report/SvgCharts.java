@@ -1,6 +1,6 @@
 package io.strata.report;
 
-import io.strata.cli.Human;
+import io.strata.text.Human;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;

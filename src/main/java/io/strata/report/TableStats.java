@@ -1,7 +1,7 @@
 package io.strata.report;
 
 import io.strata.db.Sql;
-import io.strata.cli.Human;
+import io.strata.text.Human;
 import io.strata.config.JobConfig;
 import io.strata.export.PartitionFinder;
 

@@ -2,7 +2,7 @@ package io.strata.report;
 
 import static io.strata.report.HtmlRenderer.esc;
 
-import io.strata.cli.Human;
+import io.strata.text.Human;
 import java.util.Comparator;
 import java.util.List;
 

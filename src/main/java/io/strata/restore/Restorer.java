@@ -101,7 +101,7 @@ public final class Restorer {
         }
         Target target = plan.target(o);
         boolean live = plan.live(o);
-        Path file = TempFiles.next(config.tempDir());
+        Path file = TempFiles.create(config.tempDir());
         try {
             check(o, storage.download(o.key(), file));
             long t1 = System.nanoTime();

@@ -76,7 +76,7 @@ public final class StatusReporter {
                         lastRuns.get(name), failures.getOrDefault(name, 0L)));
             }
             c.rollback();
-            return new StatusReport(now.toOffsetDateTime(), config.database().url(), s, out);
+            return new StatusReport(now.toOffsetDateTime(), config.database().shownUrl(), s, out);
         } catch (SQLException e) {
             throw new StrataException(ErrorCode.DB_CONNECTION, "reading status: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package io.strata.storage;
 
+import io.strata.text.Redact;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
 import io.strata.config.StrataConfig;
@@ -17,6 +18,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import io.strata.export.ObjectOwner;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -46,16 +51,23 @@ public final class S3Storage implements AutoCloseable {
     private final String bucket;
     private final String endpoint;
     private final boolean createBucket;
+    private final Durability durability;
+    private final AtomicBoolean conditionalWritesWarned = new AtomicBoolean();
 
-    public S3Storage(S3Client client, String bucket, String endpoint, boolean createBucket) {
+    public S3Storage(S3Client client, String bucket, String endpoint, boolean createBucket, Durability durability) {
         this.client = client;
         this.bucket = bucket;
         this.endpoint = endpoint;
         this.createBucket = createBucket;
+        this.durability = durability;
     }
 
-    /** Builds the client for {@code s3}; {@code endpoint} overrides s3.endpoint (the embedded server's URL). */
-    public static S3Storage connect(StrataConfig.S3Config s3, String endpoint, String accessKey, String secretKey) {
+    /**
+     * Builds the client for {@code s3}; {@code endpoint} overrides s3.endpoint (the embedded server's URL),
+     * {@code durability} says how an object is made durable once stored.
+     */
+    public static S3Storage connect(StrataConfig.S3Config s3, String endpoint, String accessKey, String secretKey,
+            Durability durability) {
         S3ClientBuilder b = S3Client.builder()
                 .region(Region.of(s3.region()))
                 .forcePathStyle(s3.pathStyle())
@@ -77,8 +89,8 @@ public final class S3Storage implements AutoCloseable {
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey))
                 : DefaultCredentialsProvider.builder().build();
         b.credentialsProvider(credentials);
-        String shown = endpoint == null || endpoint.isEmpty() ? "AWS S3 (" + s3.region() + ")" : endpoint;
-        return new S3Storage(b.build(), s3.bucket(), shown, s3.createBucket());
+        String shown = endpoint == null || endpoint.isEmpty() ? "AWS S3 (" + s3.region() + ")" : Redact.url(endpoint);
+        return new S3Storage(b.build(), s3.bucket(), shown, s3.createBucket(), durability);
     }
 
     public S3Client client() {
@@ -263,26 +275,35 @@ public final class S3Storage implements AutoCloseable {
         }
     }
 
+    /** Makes the object at {@code key}, just stored and read back, durable in its store (see {@link Durability}). */
+    public void durable(String key) throws IOException {
+        durability.sync(bucket, key);
+    }
+
+    /** Who wrote the object at {@code key}, as its metadata says. */
+    public ObjectOwner owner(String key) {
+        try {
+            return ObjectOwner.of(client.headObject(r -> r.bucket(bucket).key(key)).metadata());
+        } catch (SdkException e) {
+            throw failure("reading the metadata of " + key, e);
+        }
+    }
+
+    /** Said once per process: conditional writes were refused as not implemented, so uploads go without them. */
+    public void conditionalWritesUnsupported() {
+        if (conditionalWritesWarned.compareAndSet(false, true)) {
+            LoggerFactory.getLogger(S3Storage.class).warn("{} does not implement conditional writes (If-None-Match: *);"
+                    + " uploads go without them, and keys stay apart by the manifest's claim alone. Set"
+                    + " strata.s3.conditionalWrites: false to stop trying", endpoint);
+        }
+    }
+
     public void putJson(String key, byte[] json) {
         client.putObject(r -> r.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromBytes(json));
     }
 
     public ResponseInputStream<GetObjectResponse> open(String key) {
         return client.getObject(r -> r.bucket(bucket).key(key));
-    }
-
-    public boolean exists(String key) {
-        try {
-            client.headObject(r -> r.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     public List<S3Object> list(String prefix) {

@@ -93,7 +93,7 @@ class ArchiveOptionsTest extends StrataTestCase {
         assertEquals(9, keys.size(), keys.toString());
         assertEquals(3, keys.stream().filter(k -> k.startsWith("ev/a/")).count());
         assertEquals(3, keys.stream().filter(k -> k.startsWith("ev/b/")).count());
-        assertEquals(3, keys.stream().filter(k -> k.startsWith("ev/_null/")).count(), "NULL tenant has its own prefix");
+        assertEquals(3, keys.stream().filter(k -> k.startsWith("ev/~null/")).count(), "NULL tenant has its own prefix");
         assertEquals(30, TestEnv.count("SELECT sum(row_count) FROM " + SCHEMA + ".manifest WHERE tenant IS NULL"));
         assertEquals(1, TestEnv.count("SELECT count(*) FROM " + T));
     }

@@ -149,7 +149,7 @@ class BadInputTest extends StrataTestCase {
     @Test
     void wrongS3CredentialsAreRefused() throws Exception {
         Path cfg = jobs(JOB);
-        Files.writeString(cfg, Files.readString(cfg).replace("secretKey: " + EmbeddedS3.SECRET_KEY, "secretKey: wrong"));
+        Files.writeString(cfg, Files.readString(cfg).replace("secretKey: " + TestEnv.SECRET_KEY, "secretKey: wrong"));
         assertBadInput(archiveWith(cfg), "S3_AUTH");
     }
 

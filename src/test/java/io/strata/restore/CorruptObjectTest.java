@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.config.ConfigLoader;
-import io.strata.storage.EmbeddedS3;
+import io.strata.storage.Durability;
 import io.strata.storage.S3Storage;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
@@ -68,8 +68,8 @@ class CorruptObjectTest extends StrataTestCase {
     }
 
     private S3Storage storage() {
-        return S3Storage.connect(new ConfigLoader().load(Path.of(config)).s3(), s3.endpoint(), EmbeddedS3.ACCESS_KEY,
-                EmbeddedS3.SECRET_KEY);
+        return S3Storage.connect(new ConfigLoader().load(Path.of(config)).s3(), s3.endpoint(), TestEnv.ACCESS_KEY,
+                TestEnv.SECRET_KEY, Durability.REMOTE);
     }
 
     private long rowsOfHour(int hour) {

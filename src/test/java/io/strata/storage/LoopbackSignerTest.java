@@ -50,7 +50,7 @@ class LoopbackSignerTest {
                 .region(Region.US_EAST_1)
                 .forcePathStyle(true)
                 .endpointOverride(URI.create(s3.endpoint()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(EmbeddedS3.ACCESS_KEY, secret)))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(TestEnv.ACCESS_KEY, secret)))
                 .putAuthScheme(LoopbackSigner.scheme())
                 .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
                     @Override
@@ -66,7 +66,7 @@ class LoopbackSignerTest {
         byte[] body = new byte[3_000_000];
         new Random(7).nextBytes(body);
         Path file = Files.write(dir.resolve("object.bin"), body);
-        try (S3Client client = client(EmbeddedS3.SECRET_KEY)) {
+        try (S3Client client = client(TestEnv.SECRET_KEY)) {
             client.createBucket(r -> r.bucket("bkt"));
             client.putObject(r -> r.bucket("bkt").key("a b/ü+1.bin"), RequestBody.fromFile(file));
             assertArrayEquals(body, client.getObjectAsBytes(r -> r.bucket("bkt").key("a b/ü+1.bin")).asByteArray());
@@ -81,7 +81,7 @@ class LoopbackSignerTest {
 
     @Test
     void aWrongSecretIsStillRefused() {
-        try (S3Client good = client(EmbeddedS3.SECRET_KEY); S3Client bad = client("not-the-secret")) {
+        try (S3Client good = client(TestEnv.SECRET_KEY); S3Client bad = client("not-the-secret")) {
             good.createBucket(r -> r.bucket("bkt"));
             S3Exception e = assertThrows(S3Exception.class,
                     () -> bad.putObject(r -> r.bucket("bkt").key("k"), RequestBody.fromString("x")));

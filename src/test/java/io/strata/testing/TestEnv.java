@@ -34,6 +34,10 @@ public final class TestEnv {
     public static final String URL = SERVER + DB;
     public static final String USER = env("STRATA_TEST_PGUSER", "postgres");
 
+    /** The credentials of the tests' S3 servers, which child processes reach too. */
+    public static final String ACCESS_KEY = "strata-test";
+    public static final String SECRET_KEY = "strata-test-secret";
+
     private static boolean created;
 
     private TestEnv() {}
@@ -109,7 +113,7 @@ public final class TestEnv {
     /** An S3 server over HTTP whose objects live under {@code dir}. */
     public static EmbeddedS3 s3(Path dir) {
         try {
-            return EmbeddedS3.start(dir, 0);
+            return EmbeddedS3.start(dir, 0, ACCESS_KEY, SECRET_KEY);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -129,8 +133,8 @@ public final class TestEnv {
                 + "  s3:\n"
                 + "    bucket: test\n"
                 + "    endpoint: \"" + endpoint + "\"\n"
-                + "    accessKey: " + EmbeddedS3.ACCESS_KEY + "\n"
-                + "    secretKey: " + EmbeddedS3.SECRET_KEY + "\n"
+                + "    accessKey: " + ACCESS_KEY + "\n"
+                + "    secretKey: " + SECRET_KEY + "\n"
                 + "    createBucket: true\n"
                 + "  schema: " + schema + "\n"
                 + "  tempDir: " + dir.resolve("tmp") + "\n"

@@ -1,4 +1,4 @@
-package io.strata.cli;
+package io.strata.text;
 
 /** Numbers as a person reads them. */
 public final class Human {
@@ -53,5 +53,36 @@ public final class Human {
 
     public static String count(long n) {
         return String.format("%,d", n);
+    }
+
+    /**
+     * A tenant value for a line of text: NULL for SQL NULL, {@code ""} for the empty string, and control
+     * characters (a CR or LF would forge a line of its own) as {@code \n}, {@code \r}, {@code \t} or
+     * a Unicode escape (backslash, u, four hex digits).
+     */
+    public static String tenant(String value) {
+        if (value == null) {
+            return "NULL";
+        }
+        if (value.isEmpty()) {
+            return "\"\"";
+        }
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 }
