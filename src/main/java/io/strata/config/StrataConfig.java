@@ -39,6 +39,7 @@ public record StrataConfig(
     /**
      * @param endpoint {@code embedded} for the in-process S3 over {@link #embeddedDir}, else an http(s) URL,
      *                 or empty for AWS itself
+     * @param payloadSigning how the body of an upload is signed, for every endpoint
      */
     public record S3Config(
             String bucket,
@@ -51,10 +52,24 @@ public record StrataConfig(
             boolean createBucket,
             Path embeddedDir,
             int embeddedPort,
-            long partSize) {
+            long partSize,
+            PayloadSigning payloadSigning) {
 
         public boolean embedded() {
             return "embedded".equals(endpoint);
+        }
+
+        /**
+         * What {@code x-amz-content-sha256} says of an upload's body. Headers are SigV4-signed in every mode;
+         * integrity comes from the read-back, which compares what S3 holds with the uploaded file.
+         */
+        public enum PayloadSigning {
+            /** {@code UNSIGNED-PAYLOAD}, the body as it is (what the SDK sends over HTTPS). */
+            UNSIGNED,
+            /** The body's SHA-256, the body as it is. */
+            SIGNED,
+            /** {@code aws-chunked} framing with a signature per chunk (what the SDK sends over plain HTTP). */
+            CHUNKED
         }
     }
 }

@@ -70,9 +70,7 @@ public final class S3Storage implements AutoCloseable {
         if (endpoint != null && !endpoint.isEmpty()) {
             b.endpointOverride(URI.create(endpoint));
         }
-        if (s3.embedded()) {
-            b.putAuthScheme(LoopbackSigner.scheme());
-        }
+        b.putAuthScheme(PayloadSigner.scheme(s3.payloadSigning()));
         AwsCredentialsProvider credentials = accessKey != null && !accessKey.isEmpty()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey))
                 : DefaultCredentialsProvider.builder().build();
