@@ -105,7 +105,8 @@ public final class ConfigLoader {
                 throw error("strata.database.url", database.shownUrl(), "must start with jdbc:postgresql:");
             }
             StrataConfig.S3Config s3 = s3(section(s.node("s3"), "strata.s3", "bucket", "endpoint", "region", "prefix",
-                    "pathStyle", "accessKey", "secretKey", "createBucket", "embedded", "partSize", "conditionalWrites"));
+                    "pathStyle", "accessKey", "secretKey", "createBucket", "embedded", "partSize",
+                    "payloadSigning", "conditionalWrites"));
             String schema = s.identifier("schema", "strata");
             ZoneId zone = s.zone("zone", ZoneId.of("UTC"));
             Path tempDir = Path.of(s.string("tempDir", "./data/tmp"));
@@ -174,10 +175,17 @@ public final class ConfigLoader {
             if (partSize < (5L << 20)) {
                 throw error("strata.s3.partSize", String.valueOf(partSize), "must be at least 5MB (the S3 minimum)");
             }
+            String signingText = s.string("payloadSigning", "unsigned");
+            StrataConfig.S3Config.PayloadSigning signing = switch (signingText) {
+                case "unsigned" -> StrataConfig.S3Config.PayloadSigning.UNSIGNED;
+                case "signed" -> StrataConfig.S3Config.PayloadSigning.SIGNED;
+                case "chunked" -> StrataConfig.S3Config.PayloadSigning.CHUNKED;
+                default -> throw error("strata.s3.payloadSigning", signingText, "must be unsigned, signed or chunked");
+            };
             return new StrataConfig.S3Config(bucket, endpoint, s.string("region", "us-east-1"), prefix,
                     s.bool("pathStyle", true), s.string("accessKey", ""), s.string("secretKey", ""),
                     s.bool("createBucket", embedded), Path.of(emb.string("dir", "./data/s3")),
-                    emb.integer("port", 0, 0, 65535), partSize, s.bool("conditionalWrites", true));
+                    emb.integer("port", 0, 0, 65535), partSize, signing, s.bool("conditionalWrites", true));
         }
 
         JobConfig job(JsonNode node, String at, ZoneId defaultZone) {

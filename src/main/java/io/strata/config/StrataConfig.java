@@ -52,6 +52,7 @@ public record StrataConfig(
     /**
      * @param endpoint          {@code embedded} for the in-process S3 over {@link #embeddedDir}, else an http(s)
      *                          URL, or empty for AWS itself
+     * @param payloadSigning    how the body of an upload is signed, for every endpoint
      * @param conditionalWrites upload with {@code If-None-Match: *}, so that the store itself never replaces an object
      */
     public record S3Config(
@@ -66,6 +67,7 @@ public record StrataConfig(
             Path embeddedDir,
             int embeddedPort,
             long partSize,
+            PayloadSigning payloadSigning,
             boolean conditionalWrites) {
 
         public boolean embedded() {
@@ -78,7 +80,20 @@ public record StrataConfig(
                     + prefix + ", pathStyle=" + pathStyle + ", accessKey=" + (accessKey.isEmpty() ? "" : "***")
                     + ", secretKey=" + (secretKey.isEmpty() ? "" : "***") + ", createBucket=" + createBucket
                     + ", embeddedDir=" + embeddedDir + ", embeddedPort=" + embeddedPort + ", partSize=" + partSize
-                    + ", conditionalWrites=" + conditionalWrites + "]";
+                    + ", payloadSigning=" + payloadSigning + ", conditionalWrites=" + conditionalWrites + "]";
+        }
+
+        /**
+         * What {@code x-amz-content-sha256} says of an upload's body. Headers are SigV4-signed in every mode;
+         * integrity comes from the read-back, which compares what S3 holds with the uploaded file.
+         */
+        public enum PayloadSigning {
+            /** {@code UNSIGNED-PAYLOAD}, the body as it is (what the SDK sends over HTTPS). */
+            UNSIGNED,
+            /** The body's SHA-256, the body as it is. */
+            SIGNED,
+            /** {@code aws-chunked} framing with a signature per chunk (what the SDK sends over plain HTTP). */
+            CHUNKED
         }
     }
 }

@@ -190,7 +190,7 @@ public final class BatchArchiver {
             if (!stored.identical() || stored.size() != w.gzipBytes) {
                 throw new StrataException(ErrorCode.CHECKSUM_MISMATCH, w.key + ": S3 holds " + stored.size()
                         + " bytes (SHA-256 " + stored.sha256() + "), which differ from the " + w.gzipBytes
-                        + " bytes uploaded from byte " + stored.firstDifference() + " on");
+                        + " bytes uploaded from byte " + stored.firstDifference() + " on" + storage.mismatchHint(w.key));
             }
             // The object's SHA-256, in the manifest and the sidecar, is that of what S3 holds.
             w.sha256 = stored.sha256();

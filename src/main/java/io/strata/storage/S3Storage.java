@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -22,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.strata.export.ObjectOwner;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -30,6 +32,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -46,6 +49,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * sidecars, and listings. Uploads of archive objects go through camel-aws2-s3 with the same client.
  */
 public final class S3Storage implements AutoCloseable {
+
+    /** How an object starts when S3 kept an aws-chunked upload's framing: a hex length, then its signature. */
+    private static final Pattern CHUNK_FRAMING = Pattern.compile("^[0-9a-fA-F]{1,16};chunk-signature=");
 
     private final S3Client client;
     private final String bucket;
@@ -82,9 +88,7 @@ public final class S3Storage implements AutoCloseable {
         if (endpoint != null && !endpoint.isEmpty()) {
             b.endpointOverride(URI.create(endpoint));
         }
-        if (s3.embedded()) {
-            b.putAuthScheme(LoopbackSigner.scheme());
-        }
+        b.putAuthScheme(PayloadSigner.scheme(s3.payloadSigning()));
         AwsCredentialsProvider credentials = accessKey != null && !accessKey.isEmpty()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey))
                 : DefaultCredentialsProvider.builder().build();
@@ -178,6 +182,33 @@ public final class S3Storage implements AutoCloseable {
         } catch (IOException e) {
             throw new StrataException(ErrorCode.S3_CONNECTION, "reading back " + key + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Why the object under {@code key} differs from what was uploaded, when its first bytes show it, as a
+     * sentence to add to the CHECKSUM_MISMATCH message; empty when they do not, or cannot be read.
+     */
+    public String mismatchHint(String key) {
+        byte[] head;
+        try (ResponseInputStream<GetObjectResponse> in = client.getObject(r -> r.bucket(bucket).key(key).range("bytes=0-127"))) {
+            head = in.readNBytes(128);
+            // A server that ignores the range sends the whole object: drop the connection, not read it all.
+            in.abort();
+        } catch (SdkException | IOException e) {
+            return "";
+        }
+        if (!chunkFramed(head)) {
+            return "";
+        }
+        String start = new String(head, 0, head.length, StandardCharsets.ISO_8859_1).split("\r", 2)[0];
+        return ". The object starts \"" + start.substring(0, Math.min(start.length(), 36)) + "…\": " + endpoint
+                + " stored the upload's aws-chunked framing (chunk signatures) as its bytes instead of decoding it;"
+                + " set strata.s3.payloadSigning: unsigned";
+    }
+
+    /** Whether {@code head}, the first bytes of an object, are the framing of an aws-chunked upload. */
+    static boolean chunkFramed(byte[] head) {
+        return CHUNK_FRAMING.matcher(new String(head, StandardCharsets.ISO_8859_1)).find();
     }
 
     /**
