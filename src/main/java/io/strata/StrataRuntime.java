@@ -175,7 +175,7 @@ public final class StrataRuntime implements AutoCloseable {
         main.bind("reportStore", reports);
         main.bind("reportBuilder", new ReportBuilder(database, config, jobs, reports));
         if (mode == Mode.SERVICE) {
-            Management.http(main, config.management());
+            closeables.add(Management.http(main, config.management()));
         }
         main.bind("restorer", new Restorer(database, storage, config));
         // The restore route's threads; each restore takes at most its job's concurrency of them.
