@@ -25,6 +25,7 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnectorServer;
 import javax.management.remote.JMXServiceURL;
 import javax.management.remote.rmi.RMIConnectorServer;
+import javax.management.remote.rmi.RMIJRMPServerImpl;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.rmi.ssl.SslRMIClientSocketFactory;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -168,14 +169,16 @@ public final class Management implements AutoCloseable {
         Map<String, Object> env = new HashMap<>();
         env.put("jmx.remote.x.password.file", cfg.rmiPasswordFile().toString());
         env.put("jmx.remote.x.access.file", cfg.rmiAccessFile().toString());
-        env.put(RMIConnectorServer.RMI_SERVER_SOCKET_FACTORY_ATTRIBUTE, sockets);
-        if (clients != null) {
-            env.put(RMIConnectorServer.RMI_CLIENT_SOCKET_FACTORY_ATTRIBUTE, clients);
-            env.put("com.sun.jndi.rmi.factory.socket", clients);  // binding into the registry speaks TLS too
-        }
-        String url = "service:jmx:rmi://" + host + ":" + cfg.rmiPort() + "/jndi/rmi://" + host + ":" + cfg.rmiPort() + "/jmxrmi";
-        rmi = new RMIConnectorServer(new JMXServiceURL(url), env, server);
+        // As the JDK's own agent does: the connector on the registry's port, bound in the registry object itself
+        // (a bind over the network would have to trust the service's own certificate)
+        RMIJRMPServerImpl connector = new RMIJRMPServerImpl(cfg.rmiPort(), clients, sockets, env);
+        rmi = new RMIConnectorServer(new JMXServiceURL("rmi", host, cfg.rmiPort()), env, connector, server);
         rmi.start();
+        try {
+            registry.bind("jmxrmi", connector.toStub());
+        } catch (java.rmi.AlreadyBoundException e) {
+            throw new IOException(e);
+        }
         LOG.info("remote JMX at service:jmx:rmi:///jndi/rmi://{}:{}/jmxrmi{}", host, cfg.rmiPort(),
                 cfg.rmiTls() ? " over TLS" : "");
     }
