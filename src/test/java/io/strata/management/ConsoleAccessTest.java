@@ -2,9 +2,13 @@ package io.strata.management;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.strata.StrataException;
+import io.strata.config.ConfigLoader;
+import io.strata.config.StrataConfig;
 import io.strata.storage.EmbeddedS3;
 import io.strata.testing.TestEnv;
 import java.net.http.HttpRequest;
@@ -101,5 +105,27 @@ class ConsoleAccessTest {
                     "{\"type\":\"read\",\"mbean\":\"org.apache.camel:context=strata,type=context,name=\\\"strata\\\"\"}"));
             assertFalse(mbeans.contains(password), "nor in Camel's MBeans");
         }
+    }
+
+    @Test
+    void theConsolePasswordShowsInNoErrorAndNoToString() throws Exception {
+        String password = "pw-never-shown";
+        Path file = dir.resolve("c.yaml");
+        String yaml = "strata:\n  database: { url: \"jdbc:postgresql://h/db\" }\n"
+                + "  management: { jolokiaHost: 0.0.0.0, user: operator, password: \"{{env:CONSOLE_PW}}\" }\n";
+        Files.writeString(file, yaml);
+        StrataConfig c = new ConfigLoader(Map.of("CONSOLE_PW", password)::get).load(file);
+        assertEquals(password, c.management().password());
+        assertFalse(c.toString().contains(password), c.toString());
+
+        Files.writeString(file, yaml.replace("user: operator, ", ""));
+        StrataException noUser = assertThrows(StrataException.class,
+                () -> new ConfigLoader(Map.of("CONSOLE_PW", password)::get).load(file));
+        assertTrue(noUser.getMessage().contains("strata.management.user is required"), noUser.getMessage());
+        Files.writeString(file, yaml);
+        StrataException comma = assertThrows(StrataException.class,
+                () -> new ConfigLoader(Map.of("CONSOLE_PW", password + ",admin")::get).load(file));
+        assertTrue(comma.getMessage().contains("strata.management.password must not contain ','"), comma.getMessage());
+        assertFalse(comma.getMessage().contains(password), comma.getMessage());
     }
 }
