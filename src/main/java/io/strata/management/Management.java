@@ -29,9 +29,7 @@ import javax.management.remote.rmi.RMIJRMPServerImpl;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.rmi.ssl.SslRMIClientSocketFactory;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +53,8 @@ public final class Management implements AutoCloseable {
      * Before Camel starts: turns on its management HTTP server with Jolokia ({@code /observe/jolokia}, restricted
      * by jolokia-access.xml) and health ({@code /observe/health}), unless the port is 0 or already taken. With
      * {@code strata.management.user} and {@code password}, Jolokia asks for them (HTTP basic authentication of the
-     * management server); health stays open for probes. Returns what to close when the process ends.
+     * management server); health stays open for probes. Returns what to close once Camel has started: Vert.x
+     * reads the credentials file when the server starts, and it is not needed after that.
      */
     public static AutoCloseable http(Main main, StrataConfig.ManagementConfig m) {
         if (m.jolokiaPort() == 0) {
@@ -89,14 +88,6 @@ public final class Management implements AutoCloseable {
             main.addInitialProperty("camel.management.authenticationPath", "/observe/jolokia/*");
             main.addInitialProperty("camel.management.authenticationRealm", "strata");
             main.addInitialProperty("camel.management.basicPropertiesFile", users.toString());
-            // Vert.x reads the file once, when the server starts; it is not needed after that.
-            Path read = users;
-            main.addMainListener(new MainListenerSupport() {
-                @Override
-                public void afterStart(BaseMainSupport started) {
-                    BasicAuthUsers.delete(read);
-                }
-            });
         }
         LOG.info("Jolokia at http://{}:{}/observe/jolokia{}, health at /observe/health", m.jolokiaHost(), m.jolokiaPort(),
                 m.authenticated() ? " (user " + m.user() + ")" : "");

@@ -101,6 +101,15 @@ class ConsoleAccessTest {
             assertEquals(200, health.statusCode(), "probes need no password: " + health.body());
 
             assertFalse(service.log().contains(password), "the password is not in the log");
+            try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                assertTrue(files.filter(f -> f.getFileName().toString().startsWith("strata-console-")).noneMatch(f -> {
+                    try {
+                        return Files.readString(f).contains(password);
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                }), "the credentials file for Vert.x is gone once the server has read it");
+            }
             String mbeans = new ObjectMapper().writeValueAsString(service.jolokia(
                     "{\"type\":\"read\",\"mbean\":\"org.apache.camel:context=strata,type=context,name=\\\"strata\\\"\"}"));
             assertFalse(mbeans.contains(password), "nor in Camel's MBeans");
