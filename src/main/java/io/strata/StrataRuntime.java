@@ -178,9 +178,8 @@ public final class StrataRuntime implements AutoCloseable {
         ReportStore reports = new ReportStore(storage, config.s3().prefix(), config.report().out());
         main.bind("reportStore", reports);
         main.bind("reportBuilder", new ReportBuilder(database, config, jobs, reports));
-        if (mode == Mode.SERVICE) {
-            Management.http(main, config.management());
-        }
+        AutoCloseable httpCredentials = mode == Mode.SERVICE ? Management.http(main, config.management()) : () -> { };
+        closeables.add(httpCredentials);
         main.bind("restorer", new Restorer(database, storage, config));
         // The restore route's threads; each restore takes at most its job's concurrency of them.
         ExecutorService restorePool = Executors.newFixedThreadPool(ConfigLoader.restoreConcurrency(config.jobs()),
@@ -195,6 +194,7 @@ public final class StrataRuntime implements AutoCloseable {
         }
         try {
             main.start();
+            httpCredentials.close();  // the management server has read the credentials file for Jolokia
             CamelContext camel = main.getCamelContext();
             for (JobState job : jobs.values()) {
                 String name = job.config().name();

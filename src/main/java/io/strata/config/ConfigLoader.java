@@ -133,7 +133,8 @@ public final class ConfigLoader {
             database = new StrataConfig.DatabaseConfig(database.url(), database.user(), database.password(), poolSize);
             return new StrataConfig(file, database, s3, schema, zone, tempDir, gzipLevel, shutdownTimeout, List.copyOf(jobs),
                     report(section(s.node("report"), "strata.report", "schedule", "out", "pricePerGbMonth")),
-                    management(section(s.node("management"), "strata.management", "jolokiaPort", "jolokiaHost", "rmiPort")));
+                    management(section(s.node("management"), "strata.management", "jolokiaPort", "jolokiaHost", "rmiPort",
+                            "user", "password", "rmiPasswordFile", "rmiAccessFile", "rmiTls")));
         }
 
         StrataConfig.ReportConfig report(Section r) {
@@ -154,9 +155,76 @@ public final class ConfigLoader {
             return new StrataConfig.ReportConfig(schedule, Path.of(r.string("out", "./reports")), perGb);
         }
 
+        /** The console: closed by default (README: Operating Strata); errors never show the password. */
         StrataConfig.ManagementConfig management(Section m) {
-            return new StrataConfig.ManagementConfig(m.integer("jolokiaPort", 8778, 0, 65535),
-                    m.string("jolokiaHost", "127.0.0.1"), m.integer("rmiPort", 0, 0, 65535));
+            int jolokiaPort = m.integer("jolokiaPort", 8778, 0, 65535);
+            String host = m.string("jolokiaHost", "127.0.0.1");
+            int rmiPort = m.integer("rmiPort", 0, 0, 65535);
+            String user = m.string("user", "");
+            String password = m.string("password", "");
+            if (user.isEmpty() != password.isEmpty()) {
+                throw error(user.isEmpty() ? "strata.management.user" : "strata.management.password", null,
+                        "is required when " + (user.isEmpty() ? "strata.management.password" : "strata.management.user")
+                                + " is set");
+            }
+            if (!user.isEmpty() && !user.matches("[A-Za-z0-9._@-]+")) {
+                throw error("strata.management.user", user, "must be letters, digits, '.', '_', '@' or '-'");
+            }
+            if (password.contains(",") || password.contains("\n") || password.contains("\r") || !password.equals(password.trim())) {
+                // Vert.x's property-file authentication reads "user.NAME=PASSWORD,ROLES" a line at a time
+                throw error("strata.management.password", null, "must not contain ',' or a line break, nor begin or end with a space");
+            }
+            if (jolokiaPort != 0 && user.isEmpty() && !loopback(host)) {
+                throw error("strata.management.jolokiaHost", host, "is not a loopback address, and Jolokia there would"
+                        + " answer anyone who reaches it: set strata.management.user and strata.management.password"
+                        + " (from the environment, e.g. \"{{env:STRATA_CONSOLE_PASSWORD}}\"), or keep 127.0.0.1");
+            }
+            String passwordFile = m.string("rmiPasswordFile", "");
+            String accessFile = m.string("rmiAccessFile", "");
+            Path rmiPasswordFile = null;
+            Path rmiAccessFile = null;
+            if (rmiPort != 0) {
+                rmiPasswordFile = jmxFile("strata.management.rmiPasswordFile", passwordFile, true);
+                rmiAccessFile = jmxFile("strata.management.rmiAccessFile", accessFile, false);
+            }
+            return new StrataConfig.ManagementConfig(jolokiaPort, host, rmiPort, user.isEmpty() ? null : user,
+                    password.isEmpty() ? null : password, rmiPasswordFile, rmiAccessFile, m.bool("rmiTls", false));
+        }
+
+        private boolean loopback(String host) {
+            try {
+                return java.net.InetAddress.getByName(host).isLoopbackAddress();
+            } catch (java.net.UnknownHostException e) {
+                throw error("strata.management.jolokiaHost", host, "is not a known host or address");
+            }
+        }
+
+        /** A JMX password or access file, checked as the JDK checks its own agent's: a password file only its owner reads. */
+        private Path jmxFile(String key, String value, boolean ownerOnly) {
+            if (value.isBlank()) {
+                throw error(key, null, "is required when strata.management.rmiPort is set: remote JMX asks for a user"
+                        + " and password (README: JConsole and Hawtio)");
+            }
+            Path file = Path.of(value).toAbsolutePath();
+            if (!Files.isRegularFile(file)) {
+                throw error(key, value, "is not a file");
+            }
+            if (!Files.isReadable(file)) {
+                throw error(key, value, "cannot be read");
+            }
+            if (ownerOnly) {
+                try {
+                    Set<java.nio.file.attribute.PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+                    if (perms.stream().anyMatch(p -> !p.name().startsWith("OWNER_"))) {
+                        throw error(key, value, "must be readable by its owner only (chmod 600)");
+                    }
+                } catch (UnsupportedOperationException notPosix) {
+                    // Windows: the JDK checks the ACL; the operator keeps the file private
+                } catch (IOException e) {
+                    throw error(key, value, "cannot be read: " + e.getMessage());
+                }
+            }
+            return file;
         }
 
         StrataConfig.S3Config s3(Section s) {

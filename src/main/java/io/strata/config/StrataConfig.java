@@ -46,8 +46,28 @@ public record StrataConfig(
     /** @param pricePerGbMonth what one GB (2^30 bytes) stored for a month costs, for the report's estimate */
     public record ReportConfig(String schedule, Path out, double pricePerGbMonth) {}
 
-    /** @param jolokiaPort the HTTP port of Jolokia and the health endpoint, 0 = off; {@code rmiPort} 0 = no remote JMX */
-    public record ManagementConfig(int jolokiaPort, String jolokiaHost, int rmiPort) {}
+    /**
+     * @param jolokiaPort the HTTP port of Jolokia and the health endpoint, 0 = off; {@code rmiPort} 0 = no remote JMX
+     * @param user        with {@code password}, the basic-auth credentials Jolokia asks for; both null = none
+     * @param rmiPasswordFile the JDK's JMX password file ({@code jmx.remote.x.password.file}); with
+     *                    {@code rmiAccessFile}, required when {@code rmiPort} is set
+     * @param rmiTls      remote JMX over TLS, with the JVM's {@code javax.net.ssl.*} key store
+     */
+    public record ManagementConfig(int jolokiaPort, String jolokiaHost, int rmiPort, String user, String password,
+            Path rmiPasswordFile, Path rmiAccessFile, boolean rmiTls) {
+
+        public boolean authenticated() {
+            return user != null;
+        }
+
+        /** Never shows the password. */
+        @Override
+        public String toString() {
+            return "ManagementConfig[jolokiaPort=" + jolokiaPort + ", jolokiaHost=" + jolokiaHost + ", rmiPort=" + rmiPort
+                    + ", user=" + user + ", password=" + (password == null ? "none" : "***") + ", rmiPasswordFile="
+                    + rmiPasswordFile + ", rmiAccessFile=" + rmiAccessFile + ", rmiTls=" + rmiTls + "]";
+        }
+    }
 
     /**
      * @param endpoint          {@code embedded} for the in-process S3 over {@link #embeddedDir}, else an http(s)

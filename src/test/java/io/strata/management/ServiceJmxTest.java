@@ -3,6 +3,7 @@ package io.strata.management;
 import static io.strata.management.ServiceProcess.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
+import javax.management.JMX;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,6 +158,23 @@ class ServiceJmxTest {
         JsonNode write = service.jolokia("{\"type\":\"write\",\"mbean\":\"org.apache.camel:context=strata,type=context,name=\\\"strata\\\"\","
                 + "\"attribute\":\"Tracing\",\"value\":true}");
         assertEquals(403, write.get("status").asInt(), write.toString());
+    }
+
+    @Test
+    void aJmxClientWithoutCredentialsIsRefused() {
+        assertThrows(SecurityException.class, () -> service.connect((String[]) null).close());
+        assertThrows(SecurityException.class, () -> service.connect(ServiceProcess.JMX_USER, "guess").close());
+    }
+
+    @Test
+    void aJmxClientWithCredentialsConnectsAndTheAccessFileDecidesWhatItMayDo() throws Exception {
+        try (JMXConnector watcher = service.connect(ServiceProcess.JMX_WATCHER, ServiceProcess.JMX_PASSWORD)) {
+            JobMBean slow = JMX.newMBeanProxy(watcher.getMBeanServerConnection(), new ObjectName("strata:type=Job,name=slow"),
+                    JobMBean.class);
+            assertEquals("slow", slow.getName(), "a read-only user reads");
+            assertThrows(SecurityException.class, slow::dryRun, "and cannot invoke");
+        }
+        assertEquals("slow", service.mbean("strata:type=Job,name=slow", JobMBean.class).getName(), "the read-write user");
     }
 
     private JsonNode jolokiaRead(String mbean, String attribute) throws IOException {
