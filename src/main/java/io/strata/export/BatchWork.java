@@ -18,6 +18,8 @@ public final class BatchWork {
     int chunk;
     String key;
     long rows;
+    /** Rows of the partition left in the table because other rows reference them. */
+    long kept;
     long rawBytes;
     long gzipBytes;
     String sha256;
