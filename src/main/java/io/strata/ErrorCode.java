@@ -23,6 +23,16 @@ public enum ErrorCode {
     S3_AUTH(2),
     /** The bucket does not exist and {@code createBucket} is false. */
     S3_NO_BUCKET(2),
+    /**
+     * Another table references the job's table with ON DELETE CASCADE, SET NULL or SET DEFAULT, and the
+     * job does not accept it: archiving would delete or change rows that are in no object.
+     */
+    REFERENCED_TABLE(2),
+    /**
+     * The job's table has an ON DELETE rule or an INSTEAD OF DELETE trigger: its DELETE would become another
+     * statement, so the rows deleted would not be the rows exported.
+     */
+    DELETE_RULE(2),
     /** An upload to S3 failed part way. */
     S3_UPLOAD(1),
     /** What S3 holds differs from what was written (size or SHA-256). */

@@ -14,8 +14,9 @@ public final class Progress {
         String where = where(run.results().size(), run.partitions().size(), run.etaMs());
         String tenant = r.tenant() == null ? "" : " tenant=" + Human.tenant(r.tenant());
         return switch (r.status()) {
-            case ARCHIVED -> String.format("%-12s %s%s c%d  %,d rows  %s -> %s (%.1fx)  %d ms  %s", r.job(), r.window(),
-                    tenant, r.chunk(), r.rows(), Human.bytes(r.rawBytes()), Human.bytes(r.gzipBytes()), r.ratio(),
+            case ARCHIVED -> String.format("%-12s %s%s c%d  %,d rows%s  %s -> %s (%.1fx)  %d ms  %s", r.job(), r.window(),
+                    tenant, r.chunk(), r.rows(), r.kept() == 0 ? "" : String.format(" (%,d stay: referenced)", r.kept()),
+                    Human.bytes(r.rawBytes()), Human.bytes(r.gzipBytes()), r.ratio(),
                     r.millis(), where);
             case FAILED -> String.format("%-12s %s%s  FAILED, rolled back: %s  %s", r.job(), r.window(), tenant, r.error(), where);
             default -> String.format("%-12s %s%s  %s: %s  %s", r.job(), r.window(), tenant,

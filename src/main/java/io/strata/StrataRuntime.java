@@ -7,6 +7,7 @@ import io.strata.db.Database;
 import io.strata.export.BatchArchiver;
 import io.strata.export.JobRunner;
 import io.strata.export.JobState;
+import io.strata.export.References;
 import io.strata.export.RunContext;
 import io.strata.export.RunSummary;
 import io.strata.export.TableInfo;
@@ -35,6 +36,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -117,11 +119,27 @@ public final class StrataRuntime implements AutoCloseable {
                     LOG.warn("job {}: {} has no index on {}; finding due rows will scan the table; run: {}",
                             job.name(), job.qualifiedTable(), job.timestampColumn(), TableInfo.suggestedIndex(job));
                 }
+                if (job.delete()) {
+                    table = table.withReferences(references(c, job, table));
+                }
                 jobs.put(job.name(), new JobState(job, table));
             }
         } catch (SQLException e) {
             throw Database.connectionError(config.database().shownUrl(), config.database().user(), e);
         }
+    }
+
+    /**
+     * Refuses a job whose DELETE would change rows it does not archive, and says what else its DELETE does
+     * (README: Tables that other tables reference).
+     */
+    private References references(Connection c, JobConfig job, TableInfo table) throws SQLException {
+        String key = config.source() + ": strata.jobs[" + config.jobs().indexOf(job) + "]";
+        // A job archives one table: every table that references it is another one.
+        References refs = References.inspect(c, job, table).check(job, key, Set.of());
+        refs.accepted().forEach(line -> LOG.info("job {}: {}", job.name(), line));
+        refs.warnings().forEach(line -> LOG.warn("job {}: {}", job.name(), line));
+        return refs;
     }
 
     private void startStorage() {

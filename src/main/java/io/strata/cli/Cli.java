@@ -154,10 +154,12 @@ public final class Cli {
         if (args.flag("dry-run")) {
             try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.READ_ONLY)) {
                 Map<String, List<Partition>> due = new LinkedHashMap<>();
+                Map<String, DryRunReferences> references = new LinkedHashMap<>();
                 for (String name : names) {
                     due.put(name, rt.runner().due(name));
+                    references.put(name, DryRunReferences.of(rt, name));
                 }
-                printDryRun(due, json);
+                printDryRun(due, json, references);
                 return 0;
             }
         }
@@ -178,6 +180,10 @@ public final class Cli {
                 out.println();
                 out.print(summaryTable(summaries));
                 for (RunSummary s : summaries) {
+                    if (s.kept() > 0) {
+                        out.println("  " + s.job() + ": " + Human.count(s.kept()) + " row(s) of the archived windows stay"
+                                + " in the table: other rows reference them (archive --dry-run names the references)");
+                    }
                     for (String e : s.errors()) {
                         out.println("  " + s.job() + ": " + e);
                     }
@@ -198,7 +204,7 @@ public final class Cli {
         return t.render();
     }
 
-    private void printDryRun(Map<String, List<Partition>> due, boolean json) {
+    private void printDryRun(Map<String, List<Partition>> due, boolean json, Map<String, DryRunReferences> references) {
         if (json) {
             List<Map<String, Object>> rows = new ArrayList<>();
             due.forEach((job, parts) -> parts.forEach(p -> {
@@ -212,7 +218,11 @@ public final class Cli {
                 r.put("rows", p.rows());
                 rows.add(r);
             }));
-            out.println(toJson(Map.of("dryRun", true, "partitions", rows)));
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("dryRun", true);
+            result.put("partitions", rows);
+            result.put("references", references);
+            out.println(toJson(result));
             return;
         }
         Table t = new Table("Job", "Window start", "Window end", "Tenant", "Rows");
@@ -229,6 +239,7 @@ public final class Cli {
         if (!t.isEmpty()) {
             out.print(t.render());
         }
+        references.forEach((job, r) -> r.print(job, out));
         out.println("Dry run: " + count + " partition(s), " + Human.count(total)
                 + " row(s) due; nothing was exported, deleted or written.");
     }

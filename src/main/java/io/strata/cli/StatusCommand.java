@@ -42,6 +42,13 @@ final class StatusCommand {
                     j.failures24h(), when(j.nextRun()));
         }
         out.print(t.render());
+        for (JobStatus j : r.jobs()) {
+            if (j.kept() != null) {
+                out.println(j.job() + ": " + Human.count(j.kept().rows()) + " of the due rows stay, referenced by other rows ("
+                        + String.join(", ", j.kept().byReference().stream()
+                                .map(k -> Human.count(k.rows()) + " through " + k.constraint()).toList()) + ")");
+            }
+        }
         out.println("Status at " + when(r.at()) + " (" + r.at().getOffset() + ") of " + r.database() + ", schema " + r.schema()
                 + ". Due: partitions and rows older than keep; Lag: the oldest due row's age.");
         return 0;

@@ -258,7 +258,7 @@ public final class ConfigLoader {
 
         JobConfig job(JsonNode node, String at, ZoneId defaultZone) {
             Section j = section(node, at, "name", "table", "timestampColumn", "keep", "batch", "format", "schedule",
-                    "tenantColumn", "delete", "enabled", "concurrency", "zone");
+                    "tenantColumn", "delete", "enabled", "concurrency", "zone", "acceptOnDelete");
             String name = j.require("name");
             if (!JOB_NAME.matcher(name).matches()) {
                 throw error(at + ".name", name, "must be lower-case letters, digits, '-' or '_'");
@@ -315,10 +315,36 @@ public final class ConfigLoader {
                     throw error(at + "." + col[0], col[1], "is not a column name");
                 }
             }
+            boolean delete = j.bool("delete", true);
             return new JobConfig(name, parts.length == 2 ? parts[0] : "public", parts[parts.length - 1], ts,
                     keepText, keepDuration, keepPeriod, batch, format, schedule, tenant,
-                    j.bool("delete", true), j.bool("enabled", true), j.integer("concurrency", JobConfig.DEFAULT_CONCURRENCY, 1, 32),
-                    j.zone("zone", defaultZone));
+                    delete, j.bool("enabled", true), j.integer("concurrency", JobConfig.DEFAULT_CONCURRENCY, 1, 32),
+                    j.zone("zone", defaultZone), acceptOnDelete(j, at, delete));
+        }
+
+        /** {@code acceptOnDelete}: a list of {@code schema.table.constraint}; whether each exists is checked against the database. */
+        List<String> acceptOnDelete(Section j, String at, boolean delete) {
+            JsonNode list = j.node("acceptOnDelete");
+            if (list == null || list.isNull()) {
+                return List.of();
+            }
+            String key = at + ".acceptOnDelete";
+            if (!list.isArray()) {
+                throw error(key, list.toString(), "must be a list of foreign keys, each schema.table.constraint");
+            }
+            if (!delete && !list.isEmpty()) {
+                throw error(key, list.toString(), "is for jobs that delete; this job has delete: false and changes no row");
+            }
+            List<String> names = new ArrayList<>();
+            for (JsonNode item : list) {
+                String name = item.isValueNode() ? resolve(key, item.asText()) : item.toString();
+                if (!item.isValueNode() || !name.matches("[^.]+\\.[^.]+\\..+")) {
+                    throw error(key, name, "is not a foreign key named schema.table.constraint (the referencing table's"
+                            + " schema and name, then the constraint's name)");
+                }
+                names.add(name);
+            }
+            return List.copyOf(names);
         }
 
         Section section(JsonNode node, String at, String... keys) {

@@ -94,9 +94,11 @@ public final class BatchArchiver {
             records.claimKey(w, prefix);
             w.file = TempFiles.create(tempDir);
             copyOut(w);
+            w.kept = keptRows(w);
             w.exportMs = (System.nanoTime() - t0) / 1_000_000;
             if (w.rows == 0) {
-                return end(w, BatchResult.Status.EMPTY, "no rows left in the window");
+                return end(w, BatchResult.Status.EMPTY, w.kept == 0 ? "no rows left in the window"
+                        : "no row to archive: the window's " + w.kept + " row(s) are referenced by other rows and stay");
             }
             w.uploadStartNanos = System.nanoTime();
             return w;
@@ -128,6 +130,24 @@ public final class BatchArchiver {
     }
 
     /**
+     * The rows of the partition that the batch left in the table because other rows reference them. Counted in the
+     * batch's transaction after its DELETE, which it no longer sees: one index range scan over the window,
+     * and a lookup of the references for the rows that stayed only.
+     */
+    private static long keptRows(BatchWork w) throws SQLException {
+        String referenced = w.partition.job().delete() ? w.table.references().referenced() : null;
+        if (referenced == null) {
+            return 0;
+        }
+        try (PreparedStatement ps = w.connection.prepareStatement("SELECT count(*) FROM " + w.table.qualifiedName()
+                + " WHERE " + partitionRows(w.partition, w.table) + " AND " + referenced);
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
      * COPY takes no bind parameters, so the tenant's value goes to the statement as a setting of the batch's
      * transaction, set through a bound parameter: whatever it holds (quotes, backslashes, under any
      * {@code standard_conforming_strings}), it stays a value.
@@ -141,8 +161,8 @@ public final class BatchArchiver {
         }
     }
 
-    /** The one statement that selects the partition's rows and, unless the job only exports, deletes them. */
-    static String copySql(Partition p, TableInfo table) {
+    /** The partition's rows: its window, and its tenant when the job splits by tenant. */
+    static StringBuilder partitionRows(Partition p, TableInfo table) {
         JobConfig job = p.job();
         String ts = Sql.ident(job.timestampColumn());
         StringBuilder where = new StringBuilder()
@@ -153,6 +173,18 @@ public final class BatchArchiver {
             String tenant = Sql.ident(job.tenantColumn());
             where.append(" AND ").append(p.tenant() == null ? tenant + " IS NULL"
                     : tenant + "::text = current_setting('" + TENANT_SETTING + "')");
+        }
+        return where;
+    }
+
+    /** The one statement that selects the partition's rows and, unless the job only exports, deletes them. */
+    static String copySql(Partition p, TableInfo table) {
+        JobConfig job = p.job();
+        StringBuilder where = partitionRows(p, table);
+        String keepOut = job.delete() ? table.references().keepOut() : null;
+        if (keepOut != null) {
+            // Rows that other rows reference (NO ACTION, RESTRICT) stay: deleting one would fail the whole batch.
+            where.append(" AND ").append(keepOut);
         }
         String rows = job.delete()
                 ? "DELETE FROM " + table.qualifiedName() + " WHERE " + where + " RETURNING *"
@@ -289,7 +321,8 @@ public final class BatchArchiver {
     private static BatchResult result(BatchWork w, BatchResult.Status status, String error) {
         Partition p = w.partition;
         return new BatchResult(p.job().name(), p.window().label(), p.tenant(), status, w.chunk, w.key,
-                status == BatchResult.Status.ARCHIVED ? w.rows : 0, w.rawBytes, w.gzipBytes, w.elapsedMs(), error);
+                status == BatchResult.Status.ARCHIVED ? w.rows : 0, w.rawBytes, w.gzipBytes, w.elapsedMs(), error,
+                status == BatchResult.Status.ARCHIVED || status == BatchResult.Status.EMPTY ? w.kept : 0);
     }
 
     /** The name of a partition's advisory lock, the same in every instance. */

@@ -22,6 +22,8 @@ public final class BatchWork {
     /** The key was claimed by an earlier batch that did not commit: an object there is that batch's orphan. */
     boolean claimedBefore;
     long rows;
+    /** Rows of the partition left in the table because other rows reference them. */
+    long kept;
     long rawBytes;
     long gzipBytes;
     String sha256;

@@ -11,8 +11,14 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What Strata needs to know of a job's table, read from the catalog at start-up. */
-public record TableInfo(String qualifiedName, List<Column> columns, boolean timestampHasZone, boolean timestampIndexed) {
+/**
+ * What Strata needs to know of a job's table, read from the catalog at start-up.
+ *
+ * @param references what else deleting its rows does (other tables' foreign keys, triggers, rules), once checked;
+ *                   {@link References#NONE} until then, and for jobs that do not delete
+ */
+public record TableInfo(String qualifiedName, List<Column> columns, boolean timestampHasZone, boolean timestampIndexed,
+        References references) {
 
     /** @param generated a stored generated column: archived, but recomputed rather than inserted on restore */
     public record Column(String name, String type, boolean generated, boolean identity) {}
@@ -50,7 +56,11 @@ public record TableInfo(String qualifiedName, List<Column> columns, boolean time
             }
         }
         c.rollback();
-        return new TableInfo(qualified, List.copyOf(columns), hasZone, indexed);
+        return new TableInfo(qualified, List.copyOf(columns), hasZone, indexed, References.NONE);
+    }
+
+    public TableInfo withReferences(References checked) {
+        return new TableInfo(qualifiedName, columns, timestampHasZone, timestampIndexed, checked);
     }
 
     /** The columns of {@code qualified} (a quoted {@code schema.table}) in table order; empty when there is no such table. */

@@ -1,5 +1,6 @@
 package io.strata.status;
 
+import io.strata.export.References;
 import java.time.OffsetDateTime;
 
 /**
@@ -12,6 +13,8 @@ import java.time.OffsetDateTime;
  * @param restoredObjects of those, the ones restored into the job's table
  * @param failures24h     batches that failed, and runs that failed before any batch, in the last 24 hours
  * @param nextRun         when the schedule fires next (in the service), null for a disabled job
+ * @param kept            of the due rows, those a run leaves in the table because other rows reference them (ON DELETE
+ *                        NO ACTION or RESTRICT), by each such reference; null when no such reference holds the table
  */
 public record JobStatus(
         String job,
@@ -30,4 +33,5 @@ public record JobStatus(
         String lastResult,
         Long lastRunMillis,
         long failures24h,
-        OffsetDateTime nextRun) {}
+        OffsetDateTime nextRun,
+        References.Kept kept) {}

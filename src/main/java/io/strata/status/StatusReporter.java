@@ -10,6 +10,7 @@ import io.strata.export.JobRunner;
 import io.strata.export.JobState;
 import io.strata.export.Partition;
 import io.strata.export.PartitionFinder;
+import io.strata.export.References;
 
 import io.strata.manifest.Manifests;
 import java.sql.Connection;
@@ -93,19 +94,23 @@ public final class StatusReporter {
         Integer duePartitions = null;
         Long dueRows = null;
         OffsetDateTime oldest = null;
+        References.Kept kept = null;
         // Export-only jobs look in the manifest for what they exported; without one, nothing is known yet.
         if (state != null && (installed || cfg.delete())) {
             List<Partition> due = runner.due(name);
             duePartitions = due.size();
             dueRows = due.stream().mapToLong(Partition::rows).sum();
             oldest = oldestDue(c, state, now);
+            if (!state.table().references().keeping().isEmpty()) {
+                kept = state.table().references().keptDue(c, cfg, state.table(), now);
+            }
         }
         return new JobStatus(name, cfg == null ? null : cfg.qualifiedTable(), cfg != null && cfg.enabled(),
                 cfg == null ? null : cfg.keepText(), duePartitions, dueRows, oldest,
                 oldest == null ? null : Duration.between(oldest, now).toSeconds(),
                 a.objects(), a.rows(), a.gzipBytes(), a.restored(),
                 last == null ? null : last.at(), last == null ? null : last.result(), last == null ? null : last.millis(),
-                failures, cfg == null || !cfg.enabled() ? null : nextRun(cfg, now));
+                failures, cfg == null || !cfg.enabled() ? null : nextRun(cfg, now), kept);
     }
 
     /** The oldest due row's timestamp: the first of the rows before the job's cutoff. */

@@ -122,4 +122,36 @@ class ConfigLoaderTest {
         assertTrue(e.getMessage().contains("strata.s3.payloadSigning") && e.getMessage().contains("unsigned, signed or chunked"),
                 e.getMessage());
     }
+
+    @Test
+    void acceptOnDeleteIsAListOfSchemaTableConstraintAndEmptyByDefault() throws Exception {
+        StrataConfig c = load("""
+                strata:
+                  database: { url: "jdbc:postgresql://h/db" }
+                  jobs:
+                    - { name: a, table: orders, timestampColumn: at, keep: P1D }
+                    - name: b
+                      table: orders
+                      timestampColumn: at
+                      keep: P1D
+                      acceptOnDelete: [public.order_items.order_items_order_id_fkey, "s.t.with.dots"]
+                """, Map.of());
+        assertEquals(java.util.List.of(), c.jobs().get(0).acceptOnDelete());
+        assertEquals(java.util.List.of("public.order_items.order_items_order_id_fkey", "s.t.with.dots"),
+                c.jobs().get(1).acceptOnDelete());
+        StrataException notAList = assertThrows(StrataException.class, () -> load("""
+                strata:
+                  database: { url: "jdbc:postgresql://h/db" }
+                  jobs: [ { name: a, table: t, timestampColumn: at, keep: P1D, acceptOnDelete: public.x.y } ]
+                """, Map.of()));
+        assertTrue(notAList.getMessage().contains("strata.jobs[0].acceptOnDelete") && notAList.getMessage().contains("list"),
+                notAList.getMessage());
+        StrataException unqualified = assertThrows(StrataException.class, () -> load("""
+                strata:
+                  database: { url: "jdbc:postgresql://h/db" }
+                  jobs: [ { name: a, table: t, timestampColumn: at, keep: P1D, acceptOnDelete: [x_fkey] } ]
+                """, Map.of()));
+        assertTrue(unqualified.getMessage().contains("\"x_fkey\"") && unqualified.getMessage().contains("schema.table.constraint"),
+                unqualified.getMessage());
+    }
 }
