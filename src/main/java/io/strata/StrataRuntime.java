@@ -72,6 +72,7 @@ public final class StrataRuntime implements AutoCloseable {
     private S3Storage storage;
     private Main main;
     private JobRunner runner;
+    private volatile boolean stopRequested;
 
     private StrataRuntime(StrataConfig config) {
         this.config = config;
@@ -213,7 +214,18 @@ public final class StrataRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the batches to stop (SIGTERM): from now on no batch starts, and the remaining partitions of a
+     * run end "not started"; a batch in flight goes on to its commit or rollback.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
     private boolean stopping() {
+        if (stopRequested) {
+            return true;
+        }
         CamelContext camel = main == null ? null : main.getCamelContext();
         return camel != null && (camel.isStopping() || camel.isStopped());
     }
