@@ -20,6 +20,7 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,8 @@ class ConcurrentChangesTest extends StrataTestCase {
     }
 
     HoldingProxy proxy;
+    /** Connections that lock rows; closed (rolled back) after each test. */
+    final List<Connection> connections = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -65,7 +68,10 @@ class ConcurrentChangesTest extends StrataTestCase {
 
     @AfterEach
     void tearDown() throws Exception {
-        proxy.close();
+        proxy.close(); // first: a held batch goes on, and a statement waiting for it returns
+        for (Connection c : connections) {
+            c.close();
+        }
     }
 
     @ParameterizedTest(name = "{0}")
@@ -89,6 +95,7 @@ class ConcurrentChangesTest extends StrataTestCase {
         committed.put(lateInW1, 1);
         long updatedInW1 = first("SELECT id FROM " + T + " WHERE at >= ? AND at < ? ORDER BY id", w1, w1.plusHours(1));
         Connection updater = TestEnv.connect();
+        connections.add(updater);
         int updaterPid = backendPid(updater);
         CompletableFuture<Integer> update = CompletableFuture.supplyAsync(() -> bump(updater, updatedInW1));
         Await.until("the UPDATE of row " + updatedInW1 + " to wait for the batch's lock", WAIT,
@@ -98,6 +105,7 @@ class ConcurrentChangesTest extends StrataTestCase {
         // Moment 2, prepared: a row of another window, updated and not yet committed, which that
         // window's DELETE will have to wait for.
         Connection locker = TestEnv.connect();
+        connections.add(locker);
         locker.setAutoCommit(false);
         int lockerPid = backendPid(locker);
         long updatedInW2 = first("SELECT id FROM " + T + " WHERE at < ? OR at >= ? ORDER BY at DESC, id", w1, w1.plusHours(1));
@@ -106,7 +114,6 @@ class ConcurrentChangesTest extends StrataTestCase {
         readBack.release();
         assertEquals(0, update.get(WAIT.toSeconds(), TimeUnit.SECONDS),
                 "the UPDATE waited for the batch and then found row " + updatedInW1 + " gone");
-        updater.close();
 
         // Moment 2: the later batch's DELETE waits for the row the locker changed.
         String query = Await.blockedBy(lockerPid, WAIT, () -> "run done: " + run.isDone());
@@ -117,7 +124,6 @@ class ConcurrentChangesTest extends StrataTestCase {
         insert(lateInW2, w2.plusMinutes(17));
         committed.put(lateInW2, 1);
         locker.commit();
-        locker.close();
         committed.put(updatedInW2, 2);
 
         TestEnv.Run first = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);

@@ -52,6 +52,8 @@ class CrashAndConcurrencyTest extends StrataTestCase {
 
     HoldingProxy proxy;
     final List<Child> children = new ArrayList<>();
+    /** A connection that keeps a row locked; closed (rolled back) after each test. */
+    Connection locker;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -64,6 +66,9 @@ class CrashAndConcurrencyTest extends StrataTestCase {
     void tearDown() throws Exception {
         for (Child c : children) {
             c.destroy();
+        }
+        if (locker != null) {
+            locker.close();
         }
         proxy.close();
     }
@@ -97,7 +102,6 @@ class CrashAndConcurrencyTest extends StrataTestCase {
     @EnumSource(Moment.class)
     void archiveKilledInsideABatchLosesNoRowAndTheNextRunReusesTheOrphansKey(Moment moment) throws Exception {
         Path config = config(true);
-        Connection locker = null;
         int lockerPid = 0;
         HoldingProxy.Hold hold = switch (moment) {
             case EXPORT -> null;
@@ -130,7 +134,6 @@ class CrashAndConcurrencyTest extends StrataTestCase {
         killed.kill();
         if (locker != null) {
             locker.rollback();
-            locker.close();
         }
         Await.noStrataBackends(WAIT, killed::log);
         assertAccounted(false);
@@ -237,6 +240,8 @@ class CrashAndConcurrencyTest extends StrataTestCase {
         TestEnv.Run b = TestEnv.cli("--config", config(false).toString(), "archive");
         assertEquals(0, b.exit(), b + "\n" + a.log());
         assertTrue(b.out().matches("(?s).*\\bev\\s+" + window + "\\s+locked: another instance holds this partition.*"), b.out());
+        assertTrue(b.out().matches("(?s).*\\| ev\\s+\\| succeeded\\s+\\|\\s+" + HOURS + " \\|\\s+" + (HOURS - 1)
+                + " \\|\\s+1 \\|\\s+0 \\|.*"), "B's summary counts the partition skipped:\n" + b.out());
         assertEquals(1, TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".run WHERE status = 'succeeded'"
                 + " AND partitions_done = " + (HOURS - 1) + " AND partitions_skipped = 1"), "B skipped A's partition");
         assertEquals(0, manifested(key));
