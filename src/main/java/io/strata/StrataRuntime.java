@@ -76,6 +76,7 @@ public final class StrataRuntime implements AutoCloseable {
     private Main main;
     private JobRunner runner;
     private String installation;
+    private volatile boolean stopRequested;
 
     private StrataRuntime(StrataConfig config) {
         this.config = config;
@@ -235,7 +236,18 @@ public final class StrataRuntime implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks the batches to stop (SIGTERM): from now on no batch starts, and the remaining partitions of a
+     * run end "not started"; a batch in flight goes on to its commit or rollback.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
     private boolean stopping() {
+        if (stopRequested) {
+            return true;
+        }
         CamelContext camel = main == null ? null : main.getCamelContext();
         return camel != null && (camel.isStopping() || camel.isStopped());
     }

@@ -26,7 +26,8 @@ import java.util.function.Function;
 
 /**
  * The command line: parses arguments, loads the config, runs one command and renders its result as a
- * table or JSON. Returns the exit code: 0 all well, 1 a failure at run time, 2 bad input.
+ * table or JSON. Returns the exit code: 0 all well, 1 a failure at run time, 2 bad input, 143 stopped
+ * by SIGTERM.
  */
 public final class Cli {
 
@@ -58,7 +59,8 @@ public final class Cli {
                                           or the STRATA_CONFIG environment variable)
               --json                      print the result as JSON on stdout (progress goes to stderr)
 
-            Exit codes: 0 success, 1 a partition or object failed, 2 bad configuration or arguments.
+            Exit codes: 0 success, 1 a partition or object failed, 2 bad configuration or arguments,
+              143 stopped by SIGTERM (no new batch started; those in flight committed or rolled back)
             """;
 
     private static final Set<String> FLAGS = Set.of("dry-run", "json", "help", "version", "deep", "null-tenant");
@@ -112,6 +114,7 @@ public final class Cli {
         StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.SERVICE);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            rt.requestStop();
             err.println("strata: stopping; a batch in flight commits or rolls back first");
             rt.close();
             stopped.countDown();
@@ -126,7 +129,7 @@ public final class Cli {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return 0;
+        return Sigterm.EXIT_CODE; // the JVM exits with it anyway: the signal's 128 + 15
     }
 
     private List<String> selectJobs(StrataConfig config, Args args) {
@@ -164,7 +167,8 @@ public final class Cli {
             }
         }
         PrintStream progress = json ? err : out;
-        try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.COMMAND)) {
+        StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.COMMAND);
+        try (Sigterm sigterm = Sigterm.watch(rt, config.shutdownTimeout(), err); rt) {
             rt.onProgress(run -> progress.println(Progress.line(run)));
             List<RunSummary> summaries = new ArrayList<>();
             for (String name : names) {
@@ -188,6 +192,9 @@ public final class Cli {
                         out.println("  " + s.job() + ": " + e);
                     }
                 }
+            }
+            if (sigterm.received()) {
+                return Sigterm.EXIT_CODE;
             }
             return summaries.stream().allMatch(RunSummary::ok) ? 0 : 1;
         }

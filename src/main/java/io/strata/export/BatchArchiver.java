@@ -72,7 +72,7 @@ public final class BatchArchiver {
         BatchWork w = new BatchWork(p, run.runId(), installation);
         w.table = run.table();
         if (run.paused() || stopping.getAsBoolean()) {
-            w.result = result(w, BatchResult.Status.NOT_STARTED, run.paused() ? "job paused" : "service stopping");
+            w.result = result(w, BatchResult.Status.NOT_STARTED, run.paused() ? "job paused" : "stopping");
             return w;
         }
         long t0 = System.nanoTime();

@@ -73,6 +73,10 @@ public final class JobRunner {
         }
         try {
             JobConfig cfg = s.config();
+            for (long abandoned : runLog.closeAbandoned(job)) {
+                LOG.warn("job {}: run {} was left running by a process of this host that has ended; closed as failed",
+                        job, abandoned);
+            }
             List<Partition> partitions;
             try (Connection c = database.connection()) {
                 partitions = finder.find(c, cfg, s.table(), ZonedDateTime.now(), false);
