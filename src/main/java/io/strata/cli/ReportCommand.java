@@ -1,7 +1,9 @@
 package io.strata.cli;
 
+import io.strata.text.Table;
+import io.strata.text.Json;
 import io.strata.text.Human;
-import io.strata.StrataRuntime;
+import io.strata.app.Instance;
 import io.strata.config.StrataConfig;
 import io.strata.report.HtmlRenderer;
 import io.strata.report.Report;
@@ -10,19 +12,17 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 /** {@code report [--out DIR] [--json]}: runs the report route once and prints the jobs, the alerts and where it went. */
-final class ReportCommand {
+final class ReportCommand implements Command {
 
-    private final PrintStream out;
-
-    ReportCommand(PrintStream out) {
-        this.out = out;
-    }
-
-    int run(StrataConfig config, Args args) {
-        try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.COMMAND)) {
-            Report r = rt.report(args.value("out"));
+    @Override
+    public int run(Invocation in) {
+        StrataConfig config = in.config();
+        PrintStream out = in.out;
+        Args args = in.args;
+        try (Instance instance = Instance.start(config, Instance.Mode.COMMAND)) {
+            Report r = instance.strata().report(args.value("out"));
             if (args.flag("json")) {
-                out.println(Cli.toJson(r));
+                out.println(Json.pretty(r));
                 return 0;
             }
             Path dir = args.value("out") != null ? Path.of(args.value("out")) : config.report().out();

@@ -1,10 +1,12 @@
 package io.strata.cli;
 
+import io.strata.text.Table;
+import io.strata.text.Json;
 import io.strata.text.Human;
 import io.strata.ErrorCode;
-import io.strata.Progress;
+import io.strata.export.Progress;
 import io.strata.StrataException;
-import io.strata.StrataRuntime;
+import io.strata.app.Instance;
 import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
 import io.strata.restore.ObjectResult;
@@ -12,24 +14,16 @@ import io.strata.restore.RestorePlan;
 import io.strata.manifest.TenantFilter;
 import io.strata.restore.RestoreRequest;
 import io.strata.restore.RestoreResult;
-import io.strata.restore.Restorer;
 import io.strata.restore.Target;
 import java.io.PrintStream;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 
 /** {@code restore --job NAME --from T --to T [--tenant X] [--into TABLE] [--dry-run] [--json]}. */
-final class RestoreCommand {
+final class RestoreCommand implements Command {
 
-    private final StrataConfig config;
-    private final PrintStream out;
-    private final PrintStream err;
-
-    RestoreCommand(StrataConfig config, PrintStream out, PrintStream err) {
-        this.config = config;
-        this.out = out;
-        this.err = err;
-    }
+    private StrataConfig config;
+    private PrintStream out;
 
     /** {@code --tenant VALUE} (any text, the empty string included) or {@code --null-tenant}; neither: all. */
     static TenantFilter tenant(Args args) {
@@ -43,7 +37,11 @@ final class RestoreCommand {
         return value == null ? TenantFilter.ALL : TenantFilter.of(value);
     }
 
-    int run(Args args) {
+    @Override
+    public int run(Invocation in) {
+        this.config = in.config();
+        this.out = in.out;
+        Args args = in.args;
         String job = args.value("job");
         if (job == null) {
             throw new StrataException(ErrorCode.BAD_ARGUMENT, "restore needs --job NAME (and --from, --to)");
@@ -62,20 +60,19 @@ final class RestoreCommand {
         }
         boolean json = args.flag("json");
         if (args.flag("dry-run")) {
-            try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.READ_ONLY)) {
-                RestoreResult r = Restorer.dryRun(new Restorer(rt.database(), null, config).plan(
-                        new RestoreRequest(job, range[0], range[1], tenant, into, null)));
+            try (Instance.Reading reading = Instance.read(config)) {
+                RestoreResult r = reading.strata().restorePlan(new RestoreRequest(job, range[0], range[1], tenant, into, null));
                 printDryRun(r, json);
                 return 0;
             }
         }
-        PrintStream progress = json ? err : out;
+        PrintStream progress = in.progress();
         RestoreRequest request = new RestoreRequest(job, range[0], range[1], tenant, into,
                 plan -> progress.println(line(job, plan)));
-        try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.COMMAND)) {
-            RestoreResult r = rt.restore(request);
+        try (Instance instance = Instance.start(config, Instance.Mode.COMMAND)) {
+            RestoreResult r = instance.strata().restore(request);
             if (json) {
-                out.println(Cli.toJson(r));
+                out.println(Json.pretty(r));
             } else {
                 printSummary(r, cfg);
             }
@@ -118,7 +115,7 @@ final class RestoreCommand {
 
     private void printDryRun(RestoreResult r, boolean json) {
         if (json) {
-            out.println(Cli.toJson(r));
+            out.println(Json.pretty(r));
             return;
         }
         Table t = new Table("Window", "Tenant", "Chunk", "Rows", "Gzip", "Action");

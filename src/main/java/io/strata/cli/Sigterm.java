@@ -1,6 +1,6 @@
 package io.strata.cli;
 
-import io.strata.StrataRuntime;
+import io.strata.app.Instance;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +23,7 @@ final class Sigterm implements AutoCloseable {
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean received;
 
-    private Sigterm(StrataRuntime rt, Duration timeout, PrintStream err) {
+    private Sigterm(Instance rt, Duration timeout, PrintStream err) {
         this.hook = new Thread(() -> {
             received = true;
             rt.requestStop();
@@ -42,7 +42,7 @@ final class Sigterm implements AutoCloseable {
     }
 
     /** Stops {@code rt}'s batches on SIGTERM until {@link #close()}. */
-    static Sigterm watch(StrataRuntime rt, Duration timeout, PrintStream err) {
+    static Sigterm watch(Instance rt, Duration timeout, PrintStream err) {
         return new Sigterm(rt, timeout, err);
     }
 

@@ -1,35 +1,34 @@
 package io.strata.cli;
 
+import io.strata.text.Table;
+import io.strata.text.Json;
 import io.strata.text.Human;
-import io.strata.StrataRuntime;
+import io.strata.app.Instance;
 import io.strata.config.StrataConfig;
 import io.strata.status.JobStatus;
 import io.strata.status.StatusReport;
-import io.strata.status.StatusReporter;
 import java.io.PrintStream;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 
 /** {@code status [--json]}: one line per job, like Flyway's info. */
-final class StatusCommand {
+final class StatusCommand implements Command {
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
-    private final StrataConfig config;
-    private final PrintStream out;
+    private PrintStream out;
 
-    StatusCommand(StrataConfig config, PrintStream out) {
-        this.config = config;
-        this.out = out;
-    }
-
-    int run(Args args) {
+    @Override
+    public int run(Invocation in) {
+        StrataConfig config = in.config();
+        this.out = in.out;
+        Args args = in.args;
         StatusReport r;
-        try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.READ_ONLY)) {
-            r = new StatusReporter(rt.database(), config, rt.runner(), rt.jobs()).report();
+        try (Instance.Reading reading = Instance.read(config)) {
+            r = reading.strata().status();
         }
         if (args.flag("json")) {
-            out.println(Cli.toJson(r));
+            out.println(Json.pretty(r));
             return 0;
         }
         Table t = new Table("Job", "Table", "Enabled", "Keep", "Due", "Due rows", "Lag", "Objects", "Rows", "Gzip",

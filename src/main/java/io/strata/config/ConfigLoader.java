@@ -96,7 +96,7 @@ public final class ConfigLoader {
 
         StrataConfig config(JsonNode strata) {
             Section s = section(strata, "strata", "database", "s3", "schema", "zone", "tempDir", "gzipLevel",
-                    "shutdownTimeout", "jobs", "report", "management");
+                    "shutdownTimeout", "jobs", "report", "management", "routes");
             Section db = section(s.node("database"), "strata.database", "url", "user", "password", "poolSize");
             StrataConfig.DatabaseConfig database = new StrataConfig.DatabaseConfig(
                     db.require("url"), db.string("user", "postgres"), db.string("password", ""),
@@ -110,6 +110,7 @@ public final class ConfigLoader {
             String schema = s.identifier("schema", "strata");
             ZoneId zone = s.zone("zone", ZoneId.of("UTC"));
             Path tempDir = Path.of(s.string("tempDir", "./data/tmp"));
+            Path routes = Path.of(s.string("routes", "./routes"));
             int gzipLevel = s.integer("gzipLevel", 1, 1, 9);
             Duration shutdownTimeout = s.duration("shutdownTimeout", Duration.ofMinutes(10));
             List<JobConfig> jobs = new ArrayList<>();
@@ -134,7 +135,8 @@ public final class ConfigLoader {
             return new StrataConfig(file, database, s3, schema, zone, tempDir, gzipLevel, shutdownTimeout, List.copyOf(jobs),
                     report(section(s.node("report"), "strata.report", "schedule", "out", "pricePerGbMonth")),
                     management(section(s.node("management"), "strata.management", "jolokiaPort", "jolokiaHost", "rmiPort",
-                            "user", "password", "rmiPasswordFile", "rmiAccessFile", "rmiTls")));
+                            "user", "password", "rmiPasswordFile", "rmiAccessFile", "rmiTls")),
+                    routes, Settings.flatten(strata, this::resolve));
         }
 
         StrataConfig.ReportConfig report(Section r) {

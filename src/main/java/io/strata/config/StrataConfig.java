@@ -5,9 +5,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** The operator's configuration, validated: every value here is usable as it is. */
+/**
+ * The operator's configuration, validated: every value here is usable as it is.
+ *
+ * @param routes   a directory whose {@code *.camel.yaml} files take the place of the routes of the same name
+ *                 that ship in the jar (and add others)
+ * @param settings every setting of the file as {@code strata.…} keys, placeholders resolved, secrets left
+ *                 out: the routes read them as Camel properties
+ */
 public record StrataConfig(
         Path source,
         DatabaseConfig database,
@@ -19,7 +27,9 @@ public record StrataConfig(
         Duration shutdownTimeout,
         List<JobConfig> jobs,
         ReportConfig report,
-        ManagementConfig management) {
+        ManagementConfig management,
+        Path routes,
+        Map<String, String> settings) {
 
     public Optional<JobConfig> job(String name) {
         return jobs.stream().filter(j -> j.name().equals(name)).findFirst();

@@ -1,5 +1,6 @@
 package io.strata.export;
 
+import io.strata.text.Json;
 import io.strata.db.Sql;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -23,7 +24,7 @@ import java.time.Instant;
  */
 final class ObjectRecords {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final Database database;
     private final String schema;

@@ -1,13 +1,12 @@
 package io.strata.management;
 
-import io.strata.cli.Cli;
+import io.strata.text.Json;
 import io.strata.text.Human;
 import io.strata.config.JobConfig;
 import io.strata.db.Database;
 import io.strata.export.BatchResult;
-import io.strata.export.JobRunner;
+import io.strata.commands.Strata;
 import io.strata.export.JobState;
-import io.strata.export.Partition;
 import io.strata.export.RunContext;
 import io.strata.report.Report;
 import java.util.List;
@@ -19,13 +18,9 @@ final class ManagedJob implements JobMBean {
 
     private final JobConfig job;
     private final JobState state;
-    private final JobRunner runner;
+    private final Strata strata;
     private final RouteCalls calls;
     private final JobFigures figures;
-
-    record DryRun(String job, int partitions, long rows, List<Window> windows) {
-        record Window(String start, String end, String tenant, long rows) {}
-    }
 
     record JobReport(Report.Job job, List<Report.Day> days, List<Report.Alert> alerts) {}
 
@@ -33,10 +28,10 @@ final class ManagedJob implements JobMBean {
         String call() throws Exception;
     }
 
-    ManagedJob(JobConfig job, JobState state, Database database, String schema, JobRunner runner, RouteCalls calls) {
+    ManagedJob(JobConfig job, JobState state, Database database, String schema, Strata strata, RouteCalls calls) {
         this.job = job;
         this.state = state;
-        this.runner = runner;
+        this.strata = strata;
         this.calls = calls;
         this.figures = new JobFigures(job, state, database, schema);
     }
@@ -128,7 +123,7 @@ final class ManagedJob implements JobMBean {
             }
             var future = calls.archive(job.name());
             try {
-                return Cli.toJson(future.get(1, TimeUnit.SECONDS));
+                return Json.pretty(future.get(1, TimeUnit.SECONDS));
             } catch (TimeoutException e) {
                 return "run of job " + job.name() + " started; follow State and Progress";
             }
@@ -137,12 +132,7 @@ final class ManagedJob implements JobMBean {
 
     @Override
     public String dryRun() {
-        return guarded(() -> {
-            List<Partition> due = runner.due(job.name());
-            List<DryRun.Window> windows = due.stream().map(p -> new DryRun.Window(p.window().startAt(job.zone()).toString(),
-                    p.window().endAt(job.zone()).toString(), p.tenant(), p.rows())).toList();
-            return Cli.toJson(new DryRun(job.name(), due.size(), due.stream().mapToLong(Partition::rows).sum(), windows));
-        });
+        return guarded(() -> Json.pretty(strata.dryRun(job.name())));
     }
 
     @Override
@@ -177,7 +167,7 @@ final class ManagedJob implements JobMBean {
     public String report() {
         return guarded(() -> {
             Report r = calls.report();
-            return Cli.toJson(new JobReport(r.jobs().stream().filter(j -> j.job().equals(job.name())).findFirst().orElse(null),
+            return Json.pretty(new JobReport(r.jobs().stream().filter(j -> j.job().equals(job.name())).findFirst().orElse(null),
                     r.days().stream().filter(d -> d.job().equals(job.name())).toList(),
                     r.alerts().stream().filter(a -> a.job().equals(job.name())).toList()));
         });

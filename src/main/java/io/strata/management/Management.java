@@ -2,7 +2,10 @@ package io.strata.management;
 
 import io.strata.ErrorCode;
 import io.strata.StrataException;
-import io.strata.StrataRuntime;
+import io.strata.commands.Strata;
+import io.strata.db.Database;
+import io.strata.storage.S3Storage;
+import org.apache.camel.CamelContext;
 import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
 import java.io.IOException;
@@ -43,7 +46,6 @@ public final class Management implements AutoCloseable {
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final List<ObjectName> registered = new ArrayList<>();
-    private RouteCalls calls;
     private JMXConnectorServer rmi;
     private Registry registry;
 
@@ -96,30 +98,31 @@ public final class Management implements AutoCloseable {
     }
 
     /** After Camel started: registers the MBeans and health checks, and opens the RMI port if configured. */
-    public static Management start(StrataRuntime rt) {
+    public static Management start(Strata strata, Database database, S3Storage storage, CamelContext camel) {
         Management m = new Management();
+        StrataConfig config = strata.config();
         try {
-            m.calls = new RouteCalls(rt);
+            RouteCalls calls = new RouteCalls(strata);
             List<ManagedJob> jobs = new ArrayList<>();
-            for (JobConfig job : rt.config().jobs()) {
-                ManagedJob mj = new ManagedJob(job, rt.jobs().get(job.name()), rt.database(), rt.config().schema(),
-                        rt.runner(), m.calls);
+            for (JobConfig job : config.jobs()) {
+                ManagedJob mj = new ManagedJob(job, strata.jobs().has(job.name()) ? strata.jobs().get(job.name()) : null,
+                        database, config.schema(), strata, calls);
                 jobs.add(mj);
                 m.register(new ObjectName("strata:type=Job,name=" + job.name()), new DescribedMBean(mj, JobMBean.class));
             }
             m.register(new ObjectName("strata:type=Service"),
-                    new DescribedMBean(new ManagedStrata(rt.config(), rt.storage(), jobs, m.calls), StrataMBean.class));
-            HealthCheckRegistry health = HealthCheckRegistry.get(rt.camel());
+                    new DescribedMBean(new ManagedStrata(config, storage, jobs, calls), StrataMBean.class));
+            HealthCheckRegistry health = HealthCheckRegistry.get(camel);
             if (health != null) {
-                health.register(StrataHealthCheck.database(rt.database()));
-                health.register(StrataHealthCheck.storage(rt.storage()));
+                health.register(StrataHealthCheck.database(database));
+                health.register(StrataHealthCheck.storage(storage));
             }
-            StrataConfig.ManagementConfig cfg = rt.config().management();
+            StrataConfig.ManagementConfig cfg = config.management();
             if (cfg.rmiPort() > 0) {
                 try {
                     m.rmi(cfg);
                 } catch (IOException e) {
-                    throw new StrataException(ErrorCode.CONFIG_INVALID, rt.config().source() + ": strata.management.rmiPort "
+                    throw new StrataException(ErrorCode.CONFIG_INVALID, config.source() + ": strata.management.rmiPort "
                             + cfg.rmiPort() + " on " + cfg.jolokiaHost() + " cannot be used: "
                             + e.getMessage().split(";")[0], e);
                 }
@@ -202,9 +205,6 @@ public final class Management implements AutoCloseable {
             }
             if (registry != null) {
                 UnicastRemoteObject.unexportObject(registry, true);
-            }
-            if (calls != null) {
-                calls.close();
             }
         } catch (Exception e) {
             LOG.warn("stopping JMX: {}", e.getMessage());

@@ -1,5 +1,6 @@
 package io.strata.manifest;
 
+import io.strata.text.Json;
 import io.strata.db.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,7 +18,7 @@ import java.util.Set;
 /** Reads the manifest: the objects of a job whose windows overlap a time range. */
 public final class Manifests {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final String schema;
 

@@ -6,7 +6,7 @@ import io.strata.StrataException;
 import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
 import io.strata.db.Database;
-import io.strata.export.JobRunner;
+import io.strata.export.DuePartitions;
 import io.strata.export.JobState;
 import io.strata.export.Partition;
 import io.strata.export.PartitionFinder;
@@ -40,15 +40,15 @@ public final class StatusReporter {
 
     private final Database database;
     private final StrataConfig config;
-    private final JobRunner runner;
+    private final DuePartitions due;
     private final Map<String, JobState> jobs;
     private final Manifests manifests;
 
     /** @param jobs the enabled jobs, with their inspected tables */
-    public StatusReporter(Database database, StrataConfig config, JobRunner runner, Map<String, JobState> jobs) {
+    public StatusReporter(Database database, StrataConfig config, DuePartitions due, Map<String, JobState> jobs) {
         this.database = database;
         this.config = config;
-        this.runner = runner;
+        this.due = due;
         this.jobs = jobs;
         this.manifests = new Manifests(config.schema());
     }
@@ -97,7 +97,7 @@ public final class StatusReporter {
         References.Kept kept = null;
         // Export-only jobs look in the manifest for what they exported; without one, nothing is known yet.
         if (state != null && (installed || cfg.delete())) {
-            List<Partition> due = runner.due(name);
+            List<Partition> due = this.due.counted(name);
             duePartitions = due.size();
             dueRows = due.stream().mapToLong(Partition::rows).sum();
             oldest = oldestDue(c, state, now);

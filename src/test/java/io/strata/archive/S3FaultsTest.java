@@ -3,7 +3,7 @@ package io.strata.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strata.StrataRuntime;
+import io.strata.app.Instance;
 import io.strata.config.ConfigLoader;
 import io.strata.export.RunSummary;
 import io.strata.testing.FaultyProxy;
@@ -95,15 +95,15 @@ class S3FaultsTest extends StrataTestCase {
 
     @Test
     void s3DownWhenTheRunStartsDeletesNothingAndTheNextRunSucceeds() {
-        try (StrataRuntime rt = StrataRuntime.start(new ConfigLoader().load(config), StrataRuntime.Mode.COMMAND)) {
+        try (Instance rt = Instance.start(new ConfigLoader().load(config), Instance.Mode.COMMAND)) {
             proxy.down();
-            RunSummary failed = rt.archive("ev", "test");
+            RunSummary failed = rt.strata().archive("ev", "test");
             assertEquals("failed", failed.status(), failed.toString());
             assertTrue(failed.errors().get(0).contains("S3_"), failed.errors().toString());
             assertNothingArchived();
 
             proxy.heal();
-            RunSummary ok = rt.archive("ev", "test");
+            RunSummary ok = rt.strata().archive("ev", "test");
             assertEquals("succeeded", ok.status(), ok.toString());
             assertArchived();
         }

@@ -170,7 +170,7 @@ public final class TestEnv {
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** Starts {@code java -cp <test classpath> io.strata.StrataApplication ARGS} as a child process. */
+    /** Starts {@code java -cp <test classpath> io.strata.cli.StrataApplication ARGS} as a child process. */
     public static ProcessBuilder child(List<String> jvmArgs, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -181,7 +181,7 @@ public final class TestEnv {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         cmd.add(String.join(java.io.File.pathSeparator, java.util.Arrays.stream(cp.split(java.io.File.pathSeparator))
                 .filter(s -> !s.isBlank()).toList()));
-        cmd.add("io.strata.StrataApplication");
+        cmd.add("io.strata.cli.StrataApplication");
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
     }

@@ -1,4 +1,4 @@
-package io.strata.cli;
+package io.strata.text;
 
 import java.util.ArrayList;
 import java.util.List;

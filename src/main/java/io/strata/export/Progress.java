@@ -1,8 +1,6 @@
-package io.strata;
+package io.strata.export;
 
 import io.strata.text.Human;
-import io.strata.export.BatchResult;
-import io.strata.export.RunContext;
 
 /** The per-batch progress line: job, window, tenant, chunk, rows, bytes, ratio, time, and where the run stands. */
 public final class Progress {
