@@ -1,5 +1,6 @@
 package io.strata.export;
 
+import io.strata.storage.ObjectOwner;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.Map;

@@ -6,7 +6,7 @@ import io.strata.export.RunSummary;
 import io.strata.report.Report;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
-import io.strata.cli.TimeArgs;
+import io.strata.text.Times;
 import io.strata.manifest.TenantFilter;
 import io.strata.restore.RestoreRequest;
 import io.strata.verify.VerifyRequest;
@@ -34,16 +34,16 @@ final class RouteCalls {
 
     /** Restores the job's objects overlapping [from, to) through the restore route; the result as JSON. */
     String restore(String job, ZoneId zone, String from, String to, String tenant) {
-        OffsetDateTime start = required("from", TimeArgs.parse("from", from, zone));
-        OffsetDateTime end = required("to", TimeArgs.parse("to", to, zone));
+        OffsetDateTime start = required("from", Times.parse("from", from, zone));
+        OffsetDateTime end = required("to", Times.parse("to", to, zone));
         TenantFilter t = tenant == null || tenant.isBlank() ? TenantFilter.ALL : TenantFilter.of(tenant.trim());
         return Json.pretty(strata.restore(new RestoreRequest(job, start, end, t, null, null)));
     }
 
     /** Verifies the job's objects (all, or those overlapping [from, to)) through the verify route; the report as JSON. */
     String verify(String job, ZoneId zone, String from, String to) {
-        return Json.pretty(strata.verify(new VerifyRequest(job, TimeArgs.parse("from", from, zone),
-                TimeArgs.parse("to", to, zone), false)));
+        return Json.pretty(strata.verify(new VerifyRequest(job, Times.parse("from", from, zone),
+                Times.parse("to", to, zone), false)));
     }
 
     private static OffsetDateTime required(String name, OffsetDateTime value) {

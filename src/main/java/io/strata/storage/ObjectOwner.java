@@ -1,4 +1,4 @@
-package io.strata.export;
+package io.strata.storage;
 
 import java.util.Map;
 
@@ -9,8 +9,8 @@ import java.util.Map;
  */
 public record ObjectOwner(String installation, String job) {
 
-    static final String INSTALLATION = "strata-installation";
-    static final String JOB = "strata-job";
+    public static final String INSTALLATION = "strata-installation";
+    public static final String JOB = "strata-job";
 
     /** The owner an object's metadata names; null fields when it names none (not written by Strata, or before owners were recorded). */
     public static ObjectOwner of(Map<String, String> metadata) {
