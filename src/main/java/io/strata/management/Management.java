@@ -5,6 +5,9 @@ import io.strata.StrataException;
 import io.strata.StrataRuntime;
 import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
+import io.strata.export.JobState;
+import io.strata.figures.Figures;
+import io.strata.figures.FiguresCache;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -101,9 +104,10 @@ public final class Management implements AutoCloseable {
         try {
             m.calls = new RouteCalls(rt);
             List<ManagedJob> jobs = new ArrayList<>();
+            Figures figures = new Figures(rt.database(), rt.config(), rt.jobs());
             for (JobConfig job : rt.config().jobs()) {
-                ManagedJob mj = new ManagedJob(job, rt.jobs().get(job.name()), rt.database(), rt.config().schema(),
-                        rt.runner(), m.calls);
+                JobState state = rt.jobs().get(job.name());
+                ManagedJob mj = new ManagedJob(job, state, new FiguresCache(figures, job.name(), state), rt.runner(), m.calls);
                 jobs.add(mj);
                 m.register(new ObjectName("strata:type=Job,name=" + job.name()), new DescribedMBean(mj, JobMBean.class));
             }
