@@ -1,5 +1,7 @@
 package io.strata;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.strata.config.ConfigLoader;
 import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
@@ -12,6 +14,7 @@ import io.strata.export.RunContext;
 import io.strata.export.RunSummary;
 import io.strata.export.TableInfo;
 import io.strata.management.Management;
+import io.strata.management.StrataMetrics;
 import io.strata.manifest.RunLog;
 import io.strata.manifest.SchemaInstaller;
 import io.strata.report.Report;
@@ -196,9 +199,17 @@ public final class StrataRuntime implements AutoCloseable {
         ReportStore reports = new ReportStore(storage, config.s3().prefix(), config.report().out());
         main.bind("reportStore", reports);
         main.bind("reportBuilder", new ReportBuilder(database, config, jobs, reports));
-        AutoCloseable httpCredentials = mode == Mode.SERVICE ? Management.http(main, config.management()) : () -> { };
+        // The service counts what it archives and restores for Prometheus (README: Metrics for Prometheus).
+        StrataMetrics metrics = mode == Mode.SERVICE
+                ? new StrataMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), jobs.keySet()) : null;
+        AutoCloseable httpCredentials = mode == Mode.SERVICE ? Management.http(main, config.management(), metrics) : () -> { };
         closeables.add(httpCredentials);
-        main.bind("restorer", new Restorer(database, storage, config));
+        Restorer restorer = new Restorer(database, storage, config);
+        if (metrics != null) {
+            runner.batches(metrics);
+            restorer.listener(metrics);
+        }
+        main.bind("restorer", restorer);
         // The restore route's threads; each restore takes at most its job's concurrency of them.
         ExecutorService restorePool = Executors.newFixedThreadPool(ConfigLoader.restoreConcurrency(config.jobs()),
                 threads("restore"));
@@ -231,7 +242,7 @@ public final class StrataRuntime implements AutoCloseable {
             throw new StrataException(ErrorCode.BATCH_FAILED, "cannot start the routes: " + e.getMessage(), e);
         }
         if (mode == Mode.SERVICE) {
-            closeables.add(Management.start(this));
+            closeables.add(Management.start(this, metrics));
         }
     }
 

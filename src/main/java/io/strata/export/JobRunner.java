@@ -28,6 +28,7 @@ public final class JobRunner {
     private final PartitionFinder finder;
     private final Map<String, JobState> jobs;
     private volatile Consumer<RunContext> progress;
+    private volatile BatchListener batches = BatchListener.NONE;
 
     public JobRunner(Database database, RunLog runLog, String schema, Map<String, JobState> jobs,
             Consumer<RunContext> progress) {
@@ -40,6 +41,11 @@ public final class JobRunner {
 
     public void progress(Consumer<RunContext> progress) {
         this.progress = progress;
+    }
+
+    /** Who else hears of each batch's result (the metrics); set before runs start. */
+    public void batches(BatchListener batches) {
+        this.batches = batches;
     }
 
     public JobState state(String job) {
@@ -78,7 +84,10 @@ public final class JobRunner {
                 partitions = finder.find(c, cfg, s.table(), ZonedDateTime.now(), false);
             }
             RunContext run = new RunContext(cfg, s.table(), trigger == null ? "schedule" : trigger, partitions,
-                    r -> progress.accept(r), s::paused);
+                    r -> {
+                        batches.batch(r.lastResult());
+                        progress.accept(r);
+                    }, s::paused);
             run.runId(runLog.open(job, run.trigger(), partitions.size()));
             s.current(run);
             LOG.info("job {}: run {} started ({}), {} partition(s) due", job, run.runId(), run.trigger(), partitions.size());

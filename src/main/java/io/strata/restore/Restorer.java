@@ -38,6 +38,7 @@ public final class Restorer {
     private final StrataConfig config;
     private final Manifests manifests;
     private final RestoreLog log;
+    private volatile RestoreListener listener = RestoreListener.NONE;
 
     /** @param storage null for dry runs, which only {@link #plan} */
     public Restorer(Database database, S3Storage storage, StrataConfig config) {
@@ -46,6 +47,11 @@ public final class Restorer {
         this.config = config;
         this.manifests = new Manifests(config.schema());
         this.log = new RestoreLog(config.schema());
+    }
+
+    /** Who else hears of each object loaded (the metrics). */
+    public void listener(RestoreListener listener) {
+        this.listener = listener;
     }
 
     /** Finds the objects to restore and checks that their tables can take them; reads only. */
@@ -126,6 +132,7 @@ public final class Restorer {
                     c.commit();
                     LOG.info("restored {} into {}: {} rows; download and check {} ms, load {} ms", o.key(), target, rows,
                             (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+                    listener.restored(o.job(), rows, o.gzipBytes());
                     return plan.add(result(o, plan, ObjectResult.Status.RESTORED, rows, t0, null));
                 } catch (Malformed | ZipException | EOFException e) {
                     rollback(c);
