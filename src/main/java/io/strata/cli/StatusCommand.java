@@ -42,7 +42,7 @@ final class StatusCommand {
             t.row(j.job(), j.table(), j.enabled() ? "yes" : "no", j.keep(), due == null ? "-" : due.partitions(),
                     due == null ? "-" : Human.count(due.rows()),
                     due == null || due.oldestDueRow() == null ? "-" : age(due.oldestDueAgeSeconds()),
-                    due == null || due.oldestDueRow() == null ? "-" : age(due.lagPastKeepSeconds())
+                    due == null ? "-" : due.oldestDueRow() == null ? "none" : age(due.lagPastKeepSeconds())
                             + (due.beyondAllowance() ? " (allowed " + age(due.allowanceSeconds()) + ")" : ""),
                     j.archived().objects(), Human.count(j.archived().rows()), Human.bytes(j.archived().gzipBytes()),
                     j.archived().restoredObjects(), last == null ? "-" : when(last.start().atZone(r.at().getOffset())),

@@ -19,7 +19,7 @@ public final class HtmlRenderer {
             main{max-width:1040px;margin:0 auto;padding:28px 24px 40px}
             h1{font-size:26px;margin:0 0 2px;font-weight:650}h1 span{color:var(--muted);font-weight:400}
             h2{font-size:15px;margin:0 0 10px}.meta{color:var(--muted);margin:0 0 18px}
-            .card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:16px 18px;margin:0 0 16px}
+            .card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:16px 18px;margin:0 0 16px;overflow-x:auto}
             .tiles{display:grid;grid-template-columns:repeat(6,1fr);gap:10px;margin:0 0 16px}
             .tile{background:#fff;border:1px solid var(--line);border-radius:10px;padding:10px 12px}
             .tile b{display:block;font-size:21px;font-weight:650;white-space:nowrap}

@@ -33,7 +33,8 @@ final class Tables {
                         .append("</span><div class=\"sub\">").append(ReportBuilder.at(last.start())).append("</div>");
             }
             h.append("</td>");
-            cell(h, due == null ? "–" : Human.count(due.rows()), due == null ? null : Human.count(due.partitions()) + " partitions");
+            cell(h, due == null ? "–" : Human.count(due.rows()), due == null ? null
+                    : Human.count(due.partitions()) + (due.partitions() == 1 ? " partition" : " partitions"));
             cell(h, due == null || due.oldestDueRow() == null ? "–" : Human.span(due.oldestDueAgeSeconds()),
                     due == null || due.oldestDueRow() == null ? null : "keep " + j.keep());
             if (due != null && due.beyondAllowance()) {
