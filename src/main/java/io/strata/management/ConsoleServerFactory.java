@@ -1,5 +1,7 @@
 package io.strata.management;
 
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.web.handler.AuthenticationHandler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Service;
 import org.apache.camel.component.platform.http.main.DefaultMainHttpServerFactory;
@@ -40,9 +42,7 @@ final class ConsoleServerFactory implements MainHttpServerFactory {
         metrics.setAuthenticationProviderFactory(vertx -> null);  // the guard checks the console's user itself
         metrics.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
             @Override
-            @SuppressWarnings("unchecked")
-            public <T extends io.vertx.ext.auth.authentication.AuthenticationProvider> io.vertx.ext.web.handler.AuthenticationHandler
-                    createAuthenticationHandler(T provider) {
+            public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T provider) {
                 return guard;
             }
         });
