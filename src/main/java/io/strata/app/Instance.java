@@ -12,7 +12,10 @@ import io.strata.export.JobRunner;
 import io.strata.export.Jobs;
 import io.strata.export.Progress;
 import io.strata.export.RunContext;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.strata.management.Management;
+import io.strata.management.StrataMetrics;
 import io.strata.manifest.RunLog;
 import io.strata.manifest.SchemaInstaller;
 import io.strata.storage.Durability;
@@ -100,12 +103,16 @@ public final class Instance implements AutoCloseable {
         prepareTempDir();
         DuePartitions due = new DuePartitions(database, jobs, config.schema());
         runner = new JobRunner(new RunLog(database, config.schema()), due, jobs, Instance::logProgress);
-        main = new Wiring(config, mode, closeables).start(database, storage, jobs, runner, installation, this::stopping);
+        // The service counts what it archives and restores for Prometheus (README: Metrics for Prometheus).
+        StrataMetrics metrics = mode == Mode.SERVICE
+                ? new StrataMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), jobs.asMap().keySet()) : null;
+        main = new Wiring(config, mode, closeables).start(database, storage, jobs, runner, installation, this::stopping,
+                metrics);
         Routes routes = new Routes(main.getCamelContext(), storage);
         closeables.add(routes);
         strata = new Strata(config, database, jobs, due, routes);
         if (mode == Mode.SERVICE) {
-            closeables.add(Management.start(strata, database, storage, main.getCamelContext()));
+            closeables.add(Management.start(strata, database, storage, main.getCamelContext(), metrics));
         }
     }
 

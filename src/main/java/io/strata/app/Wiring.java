@@ -10,6 +10,7 @@ import io.strata.export.JobRunner;
 import io.strata.export.JobState;
 import io.strata.export.Jobs;
 import io.strata.management.Management;
+import io.strata.management.StrataMetrics;
 import io.strata.report.ReportBuilder;
 import io.strata.report.ReportStore;
 import io.strata.restore.Restorer;
@@ -44,8 +45,9 @@ final class Wiring {
     }
 
     /** Configures Camel Main, binds the beans and starts it; then stamps out the per-job routes. */
+    /** @param metrics the service's metrics (README: Metrics for Prometheus); null for one-shot commands */
     Main start(Database database, S3Storage storage, Jobs jobs, JobRunner runner, String installation,
-            BooleanSupplier stopping) {
+            BooleanSupplier stopping, StrataMetrics metrics) {
         Main main = new Main();
         main.configure()
                 .withName("strata")
@@ -61,14 +63,20 @@ final class Wiring {
         ReportStore reports = new ReportStore(storage, config.s3().prefix(), config.report().out());
         main.bind("reportStore", reports);
         main.bind("reportBuilder", new ReportBuilder(database, config, jobs.asMap(), reports));
-        main.bind("restorer", new Restorer(database, storage, config));
+        Restorer restorer = new Restorer(database, storage, config);
+        if (metrics != null) {
+            runner.batches(metrics);
+            restorer.listener(metrics);
+        }
+        main.bind("restorer", restorer);
         main.bind("verifier", new Verifier(database, storage, config));
         // The restore route's threads; each restore takes at most its job's concurrency of them.
         main.bind("strataRestorePool", pool("restore", ConfigLoader.restoreConcurrency(config.jobs())));
         for (JobState job : jobs.all()) {
             main.bind("strataPool-" + job.config().name(), pool(job.config().name(), job.config().concurrency()));
         }
-        AutoCloseable credentials = mode == Instance.Mode.SERVICE ? Management.http(main, config.management()) : () -> { };
+        AutoCloseable credentials = mode == Instance.Mode.SERVICE ? Management.http(main, config.management(), metrics)
+                : () -> { };
         closeables.add(credentials);
         closeables.add(main::stop);
         try {

@@ -27,11 +27,14 @@ final class ReportCommand implements Command {
             }
             Path dir = args.value("out") != null ? Path.of(args.value("out")) : config.report().out();
             out.println("Report " + r.date() + " (" + r.from() + " to " + r.date() + ", " + r.zone() + ")");
-            Table t = new Table("Job", "Last run", "Rows due", "Lag", "Table", "Freed", "Archived rows", "In S3", "Per month");
+            Table t = new Table("Job", "Last run", "Rows due", "Oldest due age", "Lag past keep", "Table", "Freed", "Archived rows", "In S3", "Per month");
             for (Report.Job j : r.jobs()) {
                 t.row(j.job(), j.lastRun() == null ? "none" : j.lastRun().status(),
                         j.due() == null ? "-" : Human.count(j.due().rows()),
-                        j.due() == null ? "-" : j.due().lagSeconds() == 0 ? "none" : Human.span(j.due().lagSeconds()),
+                        j.due() == null || j.due().oldestDueRow() == null ? "-" : Human.span(j.due().oldestDueAgeSeconds()),
+                        j.due() == null ? "-" : j.due().lagPastKeepSeconds() == 0 ? "none"
+                                : Human.span(j.due().lagPastKeepSeconds()) + (j.due().beyondAllowance() ? " (allowed "
+                                        + Human.span(j.due().allowanceSeconds()) + ")" : ""),
                         j.space() == null || j.space().bytes() == null ? "-" : Human.bytes(j.space().bytes()),
                         j.space() == null || j.space().freedSinceLastReport() == null ? "-"
                                 : Human.bytes(j.space().freedSinceLastReport()),

@@ -47,7 +47,7 @@ public class StrataReader {
 
     /** {@code status}: every job's state, from its table, the manifest and the run log. */
     public StatusReport status() {
-        return new StatusReporter(database, config, due, jobs.asMap()).report();
+        return new StatusReporter(database, config, jobs.asMap()).report();
     }
 
     /** {@code archive --dry-run}: what a run of {@code job} would archive now. */

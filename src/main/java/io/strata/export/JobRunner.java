@@ -27,6 +27,7 @@ public final class JobRunner {
     private final DuePartitions due;
     private final Jobs jobs;
     private volatile Consumer<RunContext> progress;
+    private volatile BatchListener batches = BatchListener.NONE;
 
     public JobRunner(RunLog runLog, DuePartitions due, Jobs jobs, Consumer<RunContext> progress) {
         this.runLog = runLog;
@@ -37,6 +38,11 @@ public final class JobRunner {
 
     public void progress(Consumer<RunContext> progress) {
         this.progress = progress;
+    }
+
+    /** Who else hears of each batch's result (the metrics); set before runs start. */
+    public void batches(BatchListener batches) {
+        this.batches = batches;
     }
 
     /** Starts a run: its partitions become the body the route splits. A paused job's run is skipped: no partitions. */
@@ -57,7 +63,10 @@ public final class JobRunner {
             }
             List<Partition> partitions = due.find(job, ZonedDateTime.now(), false);
             RunContext run = new RunContext(cfg, s.table(), trigger == null ? "schedule" : trigger, partitions,
-                    r -> progress.accept(r), s::paused);
+                    r -> {
+                        batches.batch(r.lastResult());
+                        progress.accept(r);
+                    }, s::paused);
             run.runId(runLog.open(job, run.trigger(), partitions.size()));
             s.current(run);
             LOG.info("job {}: run {} started ({}), {} partition(s) due", job, run.runId(), run.trigger(), partitions.size());

@@ -72,7 +72,9 @@ final class ManagedStrata implements StrataMBean {
         try {
             return j.getName() + ": " + j.getState() + (j.isPaused() ? ", paused" : "") + ", last run "
                     + (j.getLastRunResult().isEmpty() ? "none" : j.getLastRunResult() + " " + j.getLastRunStart())
-                    + ", " + Human.count(j.getRowsDue()) + " rows due, lag " + j.getLag();
+                    + ", " + Human.count(j.getRowsDue()) + " rows due, oldest due age "
+                    + (j.getOldestDueRow().isEmpty() ? "none" : Human.span(j.getOldestDueAgeSeconds()))
+                    + ", lag past keep " + j.getLagPastKeep();
         } catch (IllegalStateException e) {
             return j.getName() + ": " + e.getMessage();
         }

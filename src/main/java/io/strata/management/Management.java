@@ -8,6 +8,9 @@ import io.strata.storage.S3Storage;
 import org.apache.camel.CamelContext;
 import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
+import io.strata.export.JobState;
+import io.strata.figures.Figures;
+import io.strata.figures.FiguresCache;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -31,14 +34,16 @@ import javax.management.remote.rmi.RMIConnectorServer;
 import javax.management.remote.rmi.RMIJRMPServerImpl;
 import javax.net.ssl.SSLServerSocketFactory;
 import javax.rmi.ssl.SslRMIClientSocketFactory;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operators' console of the service: Strata's MBeans beside Camel's, the health checks, Jolokia
- * and the health endpoint over HTTP (Camel's embedded management server), and remote JMX over RMI.
+ * The operators' console of the service: Strata's MBeans beside Camel's, the health checks, Jolokia, the
+ * health endpoint and the metrics for Prometheus over HTTP (Camel's embedded management server), and remote
+ * JMX over RMI.
  */
 public final class Management implements AutoCloseable {
 
@@ -53,20 +58,21 @@ public final class Management implements AutoCloseable {
 
     /**
      * Before Camel starts: turns on its management HTTP server with Jolokia ({@code /observe/jolokia}, restricted
-     * by jolokia-access.xml) and health ({@code /observe/health}), unless the port is 0 or already taken. With
-     * {@code strata.management.user} and {@code password}, Jolokia asks for them (HTTP basic authentication of the
-     * management server); health stays open for probes. Returns what to close once Camel has started: Vert.x
+     * by jolokia-access.xml), health ({@code /observe/health}) and the metrics for Prometheus ({@code /observe/metrics}:
+     * Camel's route metrics and {@code metrics}' own, read-only, guarded by {@link MetricsGuard}), unless the port is 0
+     * or already taken. With {@code strata.management.user} and {@code password}, Jolokia and the metrics ask for them
+     * (HTTP basic authentication); health stays open for probes. Returns what to close once Camel has started: Vert.x
      * reads the credentials file when the server starts, and it is not needed after that.
      */
-    public static AutoCloseable http(Main main, StrataConfig.ManagementConfig m) {
+    public static AutoCloseable http(Main main, StrataConfig.ManagementConfig m, StrataMetrics metrics) {
         if (m.jolokiaPort() == 0) {
             return () -> { };
         }
         try (ServerSocket probe = new ServerSocket()) {
             probe.bind(new InetSocketAddress(m.jolokiaHost(), m.jolokiaPort()));
         } catch (IOException e) {
-            LOG.warn("strata.management.jolokiaPort {} on {} cannot be used ({}); Jolokia and /observe/health are off in"
-                    + " this process", m.jolokiaPort(), m.jolokiaHost(), e.getMessage());
+            LOG.warn("strata.management.jolokiaPort {} on {} cannot be used ({}); Jolokia, /observe/health and"
+                    + " /observe/metrics are off in this process", m.jolokiaPort(), m.jolokiaHost(), e.getMessage());
             return () -> { };
         }
         main.addInitialProperty("camel.management.enabled", "true");
@@ -74,9 +80,15 @@ public final class Management implements AutoCloseable {
         main.addInitialProperty("camel.management.port", String.valueOf(m.jolokiaPort()));
         main.addInitialProperty("camel.management.jolokiaEnabled", "true");
         main.addInitialProperty("camel.management.healthCheckEnabled", "true");
+        // Metrics for Prometheus: camel-micrometer-prometheus serves the registry Strata's metrics are on (it takes
+        // the one bound under this name), GET only; the guard goes in front of it as the server is made.
+        main.addInitialProperty("camel.management.metricsEnabled", "true");
+        main.addInitialProperty("camel.metrics.enabled", "true");
+        main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, metrics.registry());
+        main.bind("strataConsoleServerFactory", new ConsoleServerFactory(
+                new MetricsGuard(m.authenticated() ? m.user() : null, m.authenticated() ? m.password() : null)));
         // Nothing else of the management server: its send, upload, download, info and developer consoles stay off.
-        for (String off : List.of("sendEnabled", "uploadEnabled", "downloadEnabled", "infoEnabled", "devConsoleEnabled",
-                "metricsEnabled")) {
+        for (String off : List.of("sendEnabled", "uploadEnabled", "downloadEnabled", "infoEnabled", "devConsoleEnabled")) {
             main.addInitialProperty("camel.management." + off, "false");
         }
         // Health is Strata's database and S3 (and Camel's context): a route an operator stopped or suspended
@@ -91,22 +103,31 @@ public final class Management implements AutoCloseable {
             main.addInitialProperty("camel.management.authenticationRealm", "strata");
             main.addInitialProperty("camel.management.basicPropertiesFile", users.toString());
         }
-        LOG.info("Jolokia at http://{}:{}/observe/jolokia{}, health at /observe/health", m.jolokiaHost(), m.jolokiaPort(),
-                m.authenticated() ? " (user " + m.user() + ")" : "");
+        LOG.info("Jolokia at http://{}:{}/observe/jolokia{}, health at /observe/health, metrics at /observe/metrics",
+                m.jolokiaHost(), m.jolokiaPort(), m.authenticated() ? " (user " + m.user() + ")" : "");
         Path written = users;
         return () -> BasicAuthUsers.delete(written);
     }
 
-    /** After Camel started: registers the MBeans and health checks, and opens the RMI port if configured. */
-    public static Management start(Strata strata, Database database, S3Storage storage, CamelContext camel) {
+    /**
+     * After Camel started: registers the MBeans, the metrics' gauges (the MBeans and the gauges read the same
+     * figures) and health checks, and opens the RMI port if configured.
+     */
+    public static Management start(Strata strata, Database database, S3Storage storage, CamelContext camel,
+            StrataMetrics metrics) {
         Management m = new Management();
         StrataConfig config = strata.config();
         try {
             RouteCalls calls = new RouteCalls(strata);
             List<ManagedJob> jobs = new ArrayList<>();
+            Figures figures = new Figures(database, config, strata.jobs().asMap());
             for (JobConfig job : config.jobs()) {
-                ManagedJob mj = new ManagedJob(job, strata.jobs().has(job.name()) ? strata.jobs().get(job.name()) : null,
-                        database, config.schema(), strata, calls);
+                JobState state = strata.jobs().has(job.name()) ? strata.jobs().get(job.name()) : null;
+                FiguresCache cache = new FiguresCache(figures, job.name(), state);
+                if (state != null && metrics != null) {
+                    metrics.gauges(job.name(), job.schedule(), cache);
+                }
+                ManagedJob mj = new ManagedJob(job, state, cache, strata, calls);
                 jobs.add(mj);
                 m.register(new ObjectName("strata:type=Job,name=" + job.name()), new DescribedMBean(mj, JobMBean.class));
             }

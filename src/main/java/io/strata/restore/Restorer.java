@@ -38,6 +38,7 @@ public final class Restorer {
     private final StrataConfig config;
     private final RestorePlanner planner;
     private final RestoreLog log;
+    private volatile RestoreListener listener = RestoreListener.NONE;
 
     public Restorer(Database database, S3Storage storage, StrataConfig config) {
         this.database = database;
@@ -45,6 +46,11 @@ public final class Restorer {
         this.config = config;
         this.planner = new RestorePlanner(database, config);
         this.log = new RestoreLog(config.schema());
+    }
+
+    /** Who else hears of each object loaded (the metrics). */
+    public void listener(RestoreListener listener) {
+        this.listener = listener;
     }
 
     /** Finds the objects to restore and checks that their tables can take them; reads only. */
@@ -102,6 +108,7 @@ public final class Restorer {
                     c.commit();
                     LOG.info("restored {} into {}: {} rows; download and check {} ms, load {} ms", o.key(), target, rows,
                             (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+                    listener.restored(o.job(), rows, o.gzipBytes());
                     return plan.add(result(o, plan, ObjectResult.Status.RESTORED, rows, t0, null));
                 } catch (Malformed | ZipException | EOFException e) {
                     rollback(c);

@@ -213,8 +213,8 @@ class ReferencedTableTest extends StrataTestCase {
         assertFalse(dry.out().contains("returns (order_id, region) references"), "returns has its index:\n" + dry.out());
 
         JsonNode status = new ObjectMapper().readTree(TestEnv.cli("--config", cfg, "status", "--json").out()).at("/jobs/0");
-        assertEquals(8, status.at("/kept/rows").asLong(), status.toString());
-        assertEquals(5, status.at("/kept/byReference").size());
+        assertEquals(8, status.at("/due/kept/rows").asLong(), status.toString());
+        assertEquals(5, status.at("/due/kept/byReference").size());
 
         TestEnv.Run run = TestEnv.cli("--config", cfg, "archive");
         assertEquals(0, run.exit(), run.toString());

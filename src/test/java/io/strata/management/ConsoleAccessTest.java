@@ -96,6 +96,20 @@ class ConsoleAccessTest {
                     .GET());
             assertEquals(401, wrong.statusCode(), wrong.body());
 
+            HttpResponse<String> metrics = service.get("/observe/metrics");
+            assertEquals(200, metrics.statusCode(), "with the password: " + metrics.body());
+            assertTrue(metrics.body().contains("strata_") || metrics.body().contains("camel_"), metrics.body());
+            for (String auth : new String[] {null, "operator:guess", "other:" + password}) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + service.jolokiaPort + "/observe/metrics")).GET();
+                if (auth != null) {
+                    request.header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(auth.getBytes()));
+                }
+                HttpResponse<String> refused = service.send(request);
+                assertEquals(401, refused.statusCode(), auth + ": " + refused.body());
+                assertFalse(refused.body().contains("camel_"), refused.body());
+            }
+
             HttpResponse<String> health = service.send(HttpRequest.newBuilder(
                     java.net.URI.create("http://127.0.0.1:" + service.jolokiaPort + "/observe/health")).GET());
             assertEquals(200, health.statusCode(), "probes need no password: " + health.body());

@@ -127,6 +127,28 @@ class ConsolePolicyTest {
     }
 
     @Test
+    void theMetricsAreReadOnlyAndRefusedToPagesOfOtherSites() throws Exception {
+        HttpResponse<String> metrics = service.get("/observe/metrics");
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        assertTrue(metrics.body().contains("strata_rows_due{job_name=\"quiet\"}"), metrics.body());
+        assertTrue(metrics.body().contains("camel_exchanges_total{"), "Camel's route metrics beside Strata's");
+        HttpResponse<String> local = service.send(service.request("/observe/metrics").header("Origin", "http://localhost:9090").GET());
+        assertEquals(200, local.statusCode(), "a page on this host (a local Prometheus or Grafana)");
+
+        for (String origin : new String[] {"http://evil.example", "null", "http://localhost.evil.example"}) {
+            HttpResponse<String> r = service.send(service.request("/observe/metrics").header("Origin", origin).GET());
+            assertEquals(403, r.statusCode(), origin + ": " + r.body());
+            assertFalse(r.body().contains("strata_"), r.body());
+        }
+        HttpResponse<String> referred = service.send(service.request("/observe/metrics")
+                .header("Referer", "http://evil.example/page.html").GET());
+        assertEquals(403, referred.statusCode(), referred.body());
+
+        HttpResponse<String> post = service.post("/observe/metrics", "{}");
+        assertEquals(405, post.statusCode(), "GET only: " + post.body());
+    }
+
+    @Test
     void strataAndCamelMBeansCanBeRead() throws Exception {
         assertEquals("quiet", service.jolokia(read(JOB, "Name")).path("value").asText());
         assertEquals(1, service.jolokia(read("strata:type=Service", "Jobs")).path("value").size());

@@ -79,7 +79,9 @@ class ServiceJmxTest {
         JobMBean slow = service.mbean("strata:type=Job,name=slow", JobMBean.class);
         assertEquals("idle", slow.getState());
         assertEquals(100, slow.getRowsDue());
-        assertTrue(slow.getLagSeconds() > 0);
+        assertTrue(slow.getLagPastKeepSeconds() > 0);
+        assertEquals(slow.getOldestDueAgeSeconds() - 2 * 86_400, slow.getLagPastKeepSeconds(), 2, "the same row, past keep P2D");
+        assertEquals(slow.getLagPastKeepSeconds(), slow.getLagSeconds(), 2, "LagSeconds, the former name, still answers");
         assertTrue(slow.dryRun().contains("\"partitions\" : 5"), slow.dryRun());
 
         try (Connection lock = TestEnv.connect(); Statement st = lock.createStatement()) {

@@ -117,7 +117,11 @@ class ReportTest extends StrataTestCase {
         long held = TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".audit");
         assertEquals(100, held, "the held row's hour stayed");
         assertEquals(held, audit.at("/due/rows").asLong());
-        assertTrue(audit.at("/due/lagSeconds").asLong() > 3 * 86400, audit.toString());
+        assertEquals(1, audit.at("/due/partitions").asInt(), "the held row's hour");
+        assertTrue(audit.at("/due/lagPastKeepSeconds").asLong() > 3 * 86400, audit.toString());
+        assertEquals(audit.at("/due/oldestDueAgeSeconds").asLong() - 86400, audit.at("/due/lagPastKeepSeconds").asLong(),
+                "the oldest due row's age, less keep P1D");
+        assertEquals(3600 + 3600, audit.at("/due/allowanceSeconds").asLong(), "one batch and one hourly interval");
         assertEquals("partial", audit.at("/lastRun/status").asText());
 
         Map<String, String> alerts = new HashMap<>();
@@ -167,6 +171,8 @@ class ReportTest extends StrataTestCase {
         String jobLine = lines.stream().filter(l -> l.startsWith("job,audit,,")).findFirst().orElseThrow();
         String[] job = jobLine.split(",", -1);
         assertEquals(job(r, "audit").at("/due/rows").asText(), job[header.indexOf("rows_due")]);
+        assertEquals(job(r, "audit").at("/due/oldestDueAgeSeconds").asText(), job[header.indexOf("oldest_due_age_seconds")]);
+        assertEquals(job(r, "audit").at("/due/lagPastKeepSeconds").asText(), job[header.indexOf("lag_past_keep_seconds")]);
         assertEquals("partial", job[header.indexOf("last_run_status")]);
     }
 
