@@ -3,7 +3,6 @@ package io.strata.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strata.storage.EmbeddedS3;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.net.ServerSocket;
