@@ -5,7 +5,8 @@ import io.strata.StrataException;
 import io.strata.config.ConfigLoader;
 import io.strata.config.StrataConfig;
 import io.strata.db.Database;
-import io.strata.export.BatchArchiver;
+import io.strata.kinds.rows.RowsExport;
+import io.strata.unit.BatchSteps;
 import io.strata.export.JobRunner;
 import io.strata.export.JobState;
 import io.strata.export.Jobs;
@@ -58,8 +59,8 @@ final class Wiring {
         properties(main);
         main.bind("strataS3Client", storage.client());
         main.bind("jobRunner", runner);
-        main.bind("batchArchiver", new BatchArchiver(database, storage, config.schema(), config.s3().prefix(),
-                config.tempDir(), config.gzipLevel(), stopping, installation));
+        main.bind("batchSteps", new BatchSteps(database, storage, new RowsExport(config.schema()), config.schema(),
+                config.s3().prefix(), config.tempDir(), config.gzipLevel(), stopping, installation));
         ReportStore reports = new ReportStore(storage, config.s3().prefix(), config.report().out());
         main.bind("reportStore", reports);
         main.bind("reportBuilder", new ReportBuilder(database, config, jobs.asMap(), reports));

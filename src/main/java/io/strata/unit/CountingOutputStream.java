@@ -1,4 +1,4 @@
-package io.strata.export;
+package io.strata.unit;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
