@@ -63,8 +63,4 @@ public enum ErrorCode {
     public int exitCode() {
         return exitCode;
     }
-
-    public boolean isBadInput() {
-        return exitCode == 2;
-    }
 }
