@@ -53,6 +53,17 @@ CREATE TABLE IF NOT EXISTS ${schema}.manifest (
 );
 CREATE INDEX IF NOT EXISTS manifest_job_window ON ${schema}.manifest (job, window_start);
 
+-- The version of the object's format (see JobConfig.Format): objects archived before it was recorded are
+-- version 1. ALTER TABLE waits for every transaction that uses the table, IF NOT EXISTS or not, so it runs
+-- only while the column is missing: a start must not wait for the batches other instances have in flight.
+DO '
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = ''${schema}.manifest''::regclass
+                   AND attname = ''format_version'' AND NOT attisdropped) THEN
+        ALTER TABLE ${schema}.manifest ADD COLUMN IF NOT EXISTS format_version integer NOT NULL DEFAULT 1;
+    END IF;
+END';
+
 -- One row per object that 'restore' loaded into a table: the table it was archived from (the manifest
 -- row's state turns 'restored' in the same transaction), or another one named with --into. An object
 -- is loaded into a given table at most once; a table dropped and created again is a new table (oid).

@@ -37,17 +37,38 @@ public record JobConfig(
     /** Batches archived, and objects restored, at once when the job does not say. */
     public static final int DEFAULT_CONCURRENCY = 2;
 
+    /**
+     * The formats of archive objects. Each has a version, recorded with every object (manifest and sidecar), so
+     * that a reader knows how an object was written: objects from before versions were recorded are version 1.
+     * JSONL version 2 keeps JSON null apart from SQL NULL (docs/archive.md, "JSONL").
+     */
     public enum Format {
-        CSV("csv"), JSONL("jsonl");
+        CSV("csv", 1), JSONL("jsonl", 2);
 
         private final String extension;
+        private final int version;
 
-        Format(String extension) {
+        Format(String extension, int version) {
             this.extension = extension;
+            this.version = version;
         }
 
         public String extension() {
             return extension;
+        }
+
+        /** The version of the format this Strata writes, and the newest it reads. */
+        public int version() {
+            return version;
+        }
+
+        public static Format of(String extension) {
+            for (Format f : values()) {
+                if (f.extension.equals(extension)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("no format " + extension);
         }
     }
 

@@ -6,31 +6,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
-/** Counts the rows of a gzipped archive object, parsing every one of them on the way. */
+/** Counts the rows of a gzipped archive object, checking every one of them on the way. */
 public final class RowCounter {
 
     private RowCounter() {}
 
     /**
-     * @param format  {@code csv} (a header line, then one record per row) or {@code jsonl} (one object per line)
-     * @param columns the number of fields each CSV record must have
-     * @throws Malformed when a line does not parse
+     * @param records the reader of the object's format, which checks the rows (and counts them)
+     * @throws Malformed when a row does not parse, or does not fit the object's columns
      */
-    public static long count(Path gzipped, String format, int columns) throws IOException {
+    public static long count(Path gzipped, Records records) throws IOException {
         try (InputStream in = new GZIPInputStream(Files.newInputStream(gzipped), 1 << 16)) {
-            if ("csv".equals(format)) {
-                CsvRecords records = new CsvRecords(null, columns, null);
-                in.transferTo(records);
-                records.finish();
-                if (records.records() == 0) {
-                    throw new Malformed("no header line");
-                }
-                return records.records() - 1;
-            }
-            JsonLines lines = new JsonLines();
-            in.transferTo(lines);
-            lines.finish();
-            return lines.lines();
+            in.transferTo(records);
+            records.finish();
+            return records.rows();
         }
     }
 }

@@ -1,9 +1,17 @@
 package io.strata.manifest;
 
+import io.strata.config.JobConfig;
 import io.strata.export.TableInfo;
+import io.strata.format.CsvRecords;
+import io.strata.format.JsonLines;
+import io.strata.format.Malformed;
+import io.strata.format.Records;
 import io.strata.storage.ObjectDigest;
+import java.io.OutputStream;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * One row of the manifest: an archived object, where it is, and what it holds.
@@ -12,6 +20,8 @@ import java.util.List;
  * @param columns the object's columns in the order they were exported
  * @param deleted false for export-only jobs, whose rows never left the table
  * @param state   {@code archived}, or {@code restored} once restore loaded it back into {@code table}
+ * @param formatVersion the version of {@code format} the object was written in (1 for objects from before
+ *                      versions were recorded)
  */
 public record ManifestEntry(
         long id,
@@ -30,7 +40,8 @@ public record ManifestEntry(
         String sha256,
         boolean deleted,
         String state,
-        OffsetDateTime restoredAt) {
+        OffsetDateTime restoredAt,
+        int formatVersion) {
 
     /** What is wrong with the object S3 holds ({@code got}; null when it holds none), or null when it matches. */
     public String mismatch(ObjectDigest got) {
@@ -50,5 +61,36 @@ public record ManifestEntry(
 
     public boolean csv() {
         return "csv".equals(format);
+    }
+
+    /**
+     * A reader of the object's content that checks it against this entry as it streams past, and passes it
+     * on to {@code out} (null: only check and count, and then JSON lines are also parsed in full, as the
+     * PostgreSQL they would go to would): CSV must name the columns in its header, in order;
+     * each JSON line must have the columns as its keys (in version 2, a json or jsonb column that is SQL
+     * NULL is left out, and JSON columns may be written as text; docs/archive.md, "JSONL").
+     *
+     * @param keep the CSV fields that go to {@code out}; null for all
+     * @throws Malformed when the object is of a format version this Strata does not know
+     */
+    public Records reader(OutputStream out, boolean[] keep) throws Malformed {
+        JobConfig.Format f = JobConfig.Format.of(format);
+        if (formatVersion < 1 || formatVersion > f.version()) {
+            throw new Malformed("written in " + format + " version " + formatVersion + ", which this Strata does not"
+                    + " read (it reads versions 1 to " + f.version() + ")");
+        }
+        List<String> names = columns.stream().map(TableInfo.Column::name).toList();
+        if (csv()) {
+            return new CsvRecords(out, names, keep);
+        }
+        // Lines that go on to PostgreSQL are parsed there in full; without it, JsonLines parses them.
+        boolean validate = out == null;
+        if (formatVersion == 1) {
+            return new JsonLines(out, names, Set.of(), Set.of(), validate);
+        }
+        return new JsonLines(out, names,
+                columns.stream().filter(TableInfo.Column::jsonDocument).map(TableInfo.Column::name).collect(Collectors.toSet()),
+                columns.stream().filter(c -> c.json() != null).map(TableInfo.Column::name).collect(Collectors.toSet()),
+                validate);
     }
 }

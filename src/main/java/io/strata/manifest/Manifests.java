@@ -44,7 +44,7 @@ public final class Manifests {
     public List<ManifestEntry> find(Connection c, String job, OffsetDateTime from, OffsetDateTime to, TenantFilter tenant)
             throws SQLException {
         String sql = "SELECT id, job, table_name, tenant, window_start, window_end, chunk, bucket, object_key, format,"
-                + " columns::text, row_count, gzip_bytes, sha256, deleted, state, restored_at FROM " + schema
+                + " columns::text, row_count, gzip_bytes, sha256, deleted, state, restored_at, format_version FROM " + schema
                 + ".manifest WHERE (?::text IS NULL OR job = ?) AND (?::timestamptz IS NULL OR window_end > ?)"
                 + " AND (?::timestamptz IS NULL OR window_start < ?) AND (? OR tenant IS NOT DISTINCT FROM ?)"
                 + " ORDER BY job, window_start, tenant NULLS FIRST, chunk";
@@ -62,7 +62,7 @@ public final class Manifests {
                             rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class), rs.getInt(7),
                             rs.getString(8), rs.getString(9), rs.getString(10), columns(rs.getString(11)),
                             rs.getLong(12), rs.getLong(13), rs.getString(14), rs.getBoolean(15), rs.getString(16),
-                            rs.getObject(17, OffsetDateTime.class)));
+                            rs.getObject(17, OffsetDateTime.class), rs.getInt(18)));
                 }
             }
         }
@@ -100,7 +100,8 @@ public final class Manifests {
         try {
             for (JsonNode col : JSON.readTree(json)) {
                 out.add(new TableInfo.Column(col.get("name").asText(), col.get("type").asText(),
-                        col.path("generated").asBoolean(false), col.path("identity").asBoolean(false)));
+                        col.path("generated").asBoolean(false), col.path("identity").asBoolean(false),
+                        col.hasNonNull("json") ? col.get("json").asText() : null, false));
             }
         } catch (java.io.IOException e) {
             throw new IllegalStateException("manifest columns are not JSON: " + json, e);

@@ -5,8 +5,7 @@ import io.strata.ErrorCode;
 import io.strata.StrataException;
 
 import io.strata.export.TableInfo;
-import io.strata.format.CsvRecords;
-import io.strata.format.Malformed;
+import io.strata.format.Records;
 import io.strata.manifest.ManifestEntry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,9 +27,9 @@ import org.postgresql.copy.PGCopyOutputStream;
 
 /**
  * Loads one gzipped object into a table, inside the caller's transaction. CSV goes through
- * {@code COPY FROM STDIN}; JSON lines are copied into a temp table and inserted through
- * {@code json_populate_record}, which reads each value with the column's own input function. Columns
- * the table generates are left out and recomputed; identity columns keep their archived values.
+ * {@code COPY FROM STDIN}; JSON lines through {@link JsonLoader}. Either is checked against the object's
+ * columns as it streams past. Columns the table generates are left out and recomputed; identity columns
+ * keep their archived values.
  */
 final class TableLoader {
 
@@ -80,27 +79,31 @@ final class TableLoader {
                     + " table to see them");
         }
         boolean[] keep = new boolean[o.columns().size()];
-        List<String> columns = new ArrayList<>();
+        List<TableInfo.Column> archived = new ArrayList<>();
+        List<TableInfo.Column> columns = new ArrayList<>();
         boolean identity = false;
         for (int i = 0; i < keep.length; i++) {
             TableInfo.Column col = table.get(o.columns().get(i).name());
             keep[i] = !col.generated();
             if (keep[i]) {
-                columns.add(Sql.ident(col.name()));
+                archived.add(o.columns().get(i));
+                columns.add(col);
                 identity |= col.identity();
             }
         }
         boolean all = columns.size() == keep.length;
-        return o.csv() ? copyCsv(c, target, columns, all ? null : keep, keep.length, file)
-                : insertJson(c, target, columns, identity, file);
+        return o.csv() ? copyCsv(c, o, target, columns, all ? null : keep, file)
+                : JsonLoader.load(c, o, target, archived, columns, identity, file);
     }
 
-    private static long copyCsv(Connection c, Target target, List<String> columns, boolean[] keep, int fields,
-            Path file) throws SQLException, IOException {
-        String sql = "COPY " + target.sql() + " (" + String.join(", ", columns) + ") FROM STDIN (FORMAT csv, HEADER)";
+    /** CSV goes to COPY as it is, checked on the way (the header must name the object's columns, in order). */
+    private static long copyCsv(Connection c, ManifestEntry o, Target target, List<TableInfo.Column> columns,
+            boolean[] keep, Path file) throws SQLException, IOException {
+        String sql = "COPY " + target.sql() + " (" + columns.stream().map(col -> Sql.ident(col.name()))
+                .collect(Collectors.joining(", ")) + ") FROM STDIN (FORMAT csv, HEADER)";
         PGCopyOutputStream copy = new PGCopyOutputStream(c.unwrap(PGConnection.class), sql, BUFFER);
         try (InputStream in = gunzip(file)) {
-            CsvRecords records = new CsvRecords(copy, fields, keep);
+            Records records = o.reader(copy, keep);
             in.transferTo(records);
             records.finish();
             return copy.endCopy();
@@ -113,34 +116,7 @@ final class TableLoader {
         }
     }
 
-    private static long insertJson(Connection c, Target target, List<String> columns, boolean identity, Path file)
-            throws SQLException, IOException {
-        try (Statement st = c.createStatement()) {
-            st.execute("CREATE TEMP TABLE strata_restore_lines (line json) ON COMMIT DROP");
-        }
-        // to_json escapes every control character, so with these two as quote and delimiter each line is
-        // one field, read verbatim (the archive writes the lines the same way). The column's type checks
-        // that each line is JSON: a line it refuses is the object's fault, not the table's.
-        try (InputStream in = gunzip(file)) {
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY strata_restore_lines FROM STDIN"
-                    + " (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')", in, BUFFER);
-        } catch (SQLException e) {
-            if (e.getSQLState() == null || !e.getSQLState().startsWith("22")) {
-                throw e;
-            }
-            throw new Malformed("a line is not JSON: " + Restorer.oneLine(e.getMessage()));
-        }
-        String sql = "INSERT INTO " + target.sql() + " (" + String.join(", ", columns) + ")"
-                + (identity ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT "
-                + columns.stream().map(col -> "r." + col).collect(Collectors.joining(", "))
-                + " FROM strata_restore_lines l CROSS JOIN LATERAL json_populate_record(NULL::" + target.sql()
-                + ", l.line) r";
-        try (Statement st = c.createStatement()) {
-            return st.executeLargeUpdate(sql);
-        }
-    }
-
-    private static InputStream gunzip(Path file) throws IOException {
+    static InputStream gunzip(Path file) throws IOException {
         return new GZIPInputStream(Files.newInputStream(file), BUFFER);
     }
 }

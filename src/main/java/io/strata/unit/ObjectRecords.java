@@ -34,7 +34,8 @@ final class ObjectRecords {
         Partition p = w.partition();
         String sql = "INSERT INTO " + schema + ".manifest (job, table_name, tenant, window_start, window_end, chunk,"
                 + " bucket, object_key, format, columns, row_count, raw_bytes, gzip_bytes, sha256, deleted, export_ms,"
-                + " upload_ms, verify_ms, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " upload_ms, verify_ms, run_id, format_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?)";
         try (PreparedStatement ps = w.tx().connection().prepareStatement(sql)) {
             ps.setString(1, p.job().name());
             ps.setString(2, p.job().qualifiedTable());
@@ -55,6 +56,7 @@ final class ObjectRecords {
             ps.setLong(17, v.uploadMs());
             ps.setLong(18, v.verifyMs());
             ps.setLong(19, w.runId());
+            ps.setInt(20, p.job().format().version());
             ps.executeUpdate();
         }
     }
@@ -68,6 +70,9 @@ final class ObjectRecords {
             }
             if (c.identity()) {
                 col.put("identity", true);
+            }
+            if (c.json() != null) {
+                col.put("json", c.json());
             }
         }
         return cols;
@@ -88,6 +93,7 @@ final class ObjectRecords {
                 .put("windowEnd", p.window().endAt(p.job().zone()).toString())
                 .put("chunk", w.claim().chunk())
                 .put("format", p.job().format().extension())
+                .put("formatVersion", p.job().format().version())
                 .put("compression", "gzip");
         s.set("columns", columnsJson(w.table()));
         s.put("rows", w.exported().rows()).put("rawBytes", w.exported().rawBytes()).put("bytes", w.exported().gzipBytes()).put("sha256", v.sha256())

@@ -152,7 +152,7 @@ public final class Verifier {
                 found.add(problem(got == null ? ErrorCode.OBJECT_MISSING : ErrorCode.OBJECT_CORRUPT, o, o.key(), mismatch));
                 return 0;
             }
-            long rows = RowCounter.count(file, o.format(), o.columns().size());
+            long rows = RowCounter.count(file, o.reader(null, null));
             if (rows != o.rows()) {
                 found.add(problem(ErrorCode.OBJECT_CORRUPT, o, o.key(), "holds " + rows + " rows, but the manifest lists "
                         + o.rows()));

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,19 +130,16 @@ class CorruptObjectTest extends StrataTestCase {
                 + ".manifest WHERE window_start IN ('2025-06-01 01:00+00', '2025-06-01 02:00+00') ORDER BY 1"));
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"csv", "jsonl"})
-    void aMalformedLineRefusesItsObjectAndNothingOfItIsInserted(String format) throws Exception {
-        archive(format);
-        // An object whose checksum matches its manifest but whose fifth row does not parse: what an
-        // archive written by a faulty tool would look like.
-        String key = key(1, format);
+    /**
+     * Replaces the lines of an object with {@code edit}'s, and gives the manifest the new object's size and
+     * SHA-256: an object that matches its manifest, but whose content is not what Strata writes.
+     */
+    private void rewrite(String key, UnaryOperator<List<String>> edit) throws Exception {
         List<String> lines = new ArrayList<>(List.of(new String(new GZIPInputStream(Files.newInputStream(file(key)))
                 .readAllBytes(), StandardCharsets.UTF_8).split("\n")));
-        lines.set(5, format.equals("csv") ? "999,2025-06-01 01:30:00+00" : "{\"id\": 999, \"at\": ");
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
-            out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+            out.write((String.join("\n", edit.apply(lines)) + "\n").getBytes(StandardCharsets.UTF_8));
         }
         byte[] bytes = gz.toByteArray();
         try (S3Storage storage = storage()) {
@@ -149,17 +147,73 @@ class CorruptObjectTest extends StrataTestCase {
         }
         TestEnv.sql("UPDATE " + SCHEMA + ".manifest SET gzip_bytes = " + bytes.length + ", sha256 = '"
                 + S3Storage.digest(new java.io.ByteArrayInputStream(bytes)).sha256() + "' WHERE object_key = '" + key + "'");
+    }
 
+    /**
+     * Verify finds nothing wrong with the object in hour 1 until it parses it, then reports it with
+     * {@code detail}; restore refuses it with the same words, inserts nothing of it, and loads the others.
+     */
+    private void refusedByVerifyDeepAndRestore(String format, String detail) throws Exception {
+        String key = key(1, format);
         assertEquals(0, TestEnv.cli("--config", config, "verify").exit(), "size and SHA-256 match the manifest");
         TestEnv.Run deep = TestEnv.cli("--config", config, "verify", "--deep", "--json");
         assertEquals(1, deep.exit(), deep.toString());
-        assertEquals(List.of(key), problems(json(deep), "OBJECT_CORRUPT"), deep.out());
+        JsonNode report = json(deep);
+        assertEquals(List.of(key), problems(report, "OBJECT_CORRUPT"), deep.out());
+        assertTrue(report.at("/problems/0/detail").asText().contains(detail), deep.out());
 
         TestEnv.Run restore = TestEnv.cli("--config", config, "restore", "--job", "ev", "--from", "2025-06-01T00:00",
                 "--to", "2025-06-01T04:00");
         assertEquals(1, restore.exit(), restore.toString());
-        assertTrue(restore.out().contains("OBJECT_CORRUPT: " + key), restore.out());
+        assertTrue(restore.out().contains("OBJECT_CORRUPT: " + key + ": " + detail), restore.out());
         assertEquals(0, rowsOfHour(1), "not even the rows before the bad line");
         assertEquals(75, TestEnv.count("SELECT count(*) FROM " + T), "the other three objects");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"csv", "jsonl"})
+    void aMalformedLineRefusesItsObjectAndNothingOfItIsInserted(String format) throws Exception {
+        archive(format);
+        // An object whose checksum matches its manifest but whose sixth line does not parse: what an
+        // archive written by a faulty tool would look like.
+        rewrite(key(1, format), lines -> {
+            lines.set(5, format.equals("csv") ? "999,2025-06-01 01:30:00+00" : "{\"id\": 999, \"at\": ");
+            return lines;
+        });
+        refusedByVerifyDeepAndRestore(format, "line 6");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"id,at,comment", "id,note,at"})
+    void aCsvHeaderThatNamesOtherColumnsRefusesItsObject(String header) throws Exception {
+        // Loaded by position, a renamed column would go in silently, and a reordered one into the wrong column.
+        archive("csv");
+        rewrite(key(1, "csv"), lines -> {
+            lines.set(0, header);
+            return lines;
+        });
+        refusedByVerifyDeepAndRestore("csv", header.endsWith("comment")
+                ? "line 1: the header names column 3 \"comment\" where the manifest lists \"note\""
+                : "line 1: the header names column 2 \"note\" where the manifest lists \"at\"");
+    }
+
+    @Test
+    void aJsonLineWithAKeyThatIsNotAColumnRefusesItsObject() throws Exception {
+        archive("jsonl");
+        rewrite(key(1, "jsonl"), lines -> {
+            lines.set(5, lines.get(5).replace("{\"id\":", "{\"notes\":\"x\",\"id\":"));
+            return lines;
+        });
+        refusedByVerifyDeepAndRestore("jsonl", "line 6 has the key \"notes\", which is not a column of the object");
+    }
+
+    @Test
+    void aJsonLineWithoutAColumnsKeyRefusesItsObject() throws Exception {
+        archive("jsonl");
+        rewrite(key(1, "jsonl"), lines -> {
+            lines.set(5, lines.get(5).replaceAll(",\"note\":\"[^\"]*\"", ""));
+            return lines;
+        });
+        refusedByVerifyDeepAndRestore("jsonl", "line 6 lacks the key \"note\"");
     }
 }

@@ -107,14 +107,16 @@ public final class RowsExport implements UnitExport {
         if (job.format() == JobConfig.Format.CSV) {
             return "COPY (" + rows + ") TO STDOUT (FORMAT csv, HEADER)";
         }
-        // to_json escapes every control character, so with these two bytes as quote and delimiter
-        // COPY's CSV writer never quotes: each line is the JSON object exactly as PostgreSQL wrote it.
+        // to_json escapes every control character (and JsonRows writes json with a line break as a string),
+        // so with these two bytes as quote and delimiter COPY's CSV writer never quotes: each line is the
+        // JSON object exactly as PostgreSQL wrote it.
         // The rows are turned into JSON in the DELETE's own RETURNING: a CTE around the DELETE would
         // first materialize the whole window (spilling to disk beyond work_mem) and cost ~15% more.
         // "alias.*" is the whole row even when the table has a column of the alias's name.
+        String line = JsonRows.line("strata_row", table.columns());
         String json = job.delete()
-                ? "DELETE FROM " + table.qualifiedName() + " AS strata_row WHERE " + where + " RETURNING to_json(strata_row.*)"
-                : "SELECT to_json(strata_row.*) FROM " + table.qualifiedName() + " AS strata_row WHERE " + where;
+                ? "DELETE FROM " + table.qualifiedName() + " AS strata_row WHERE " + where + " RETURNING " + line
+                : "SELECT " + line + " FROM " + table.qualifiedName() + " AS strata_row WHERE " + where;
         return "COPY (" + json + ") TO STDOUT (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')";
     }
 }
