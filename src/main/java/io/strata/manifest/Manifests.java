@@ -1,10 +1,10 @@
 package io.strata.manifest;
 
+import io.strata.db.Column;
 import io.strata.text.Json;
 import io.strata.db.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.strata.export.TableInfo;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -95,11 +95,11 @@ public final class Manifests {
         return jobs;
     }
 
-    private static List<TableInfo.Column> columns(String json) {
-        List<TableInfo.Column> out = new ArrayList<>();
+    private static List<Column> columns(String json) {
+        List<Column> out = new ArrayList<>();
         try {
             for (JsonNode col : JSON.readTree(json)) {
-                out.add(new TableInfo.Column(col.get("name").asText(), col.get("type").asText(),
+                out.add(new Column(col.get("name").asText(), col.get("type").asText(),
                         col.path("generated").asBoolean(false), col.path("identity").asBoolean(false),
                         col.hasNonNull("json") ? col.get("json").asText() : null, false));
             }

@@ -1,5 +1,6 @@
 package io.strata.unit;
 
+import io.strata.db.Column;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -63,7 +64,7 @@ final class ObjectRecords {
 
     private static ArrayNode columnsJson(TableInfo table) {
         ArrayNode cols = JSON.createArrayNode();
-        for (TableInfo.Column c : table.columns()) {
+        for (Column c : table.columns()) {
             ObjectNode col = cols.addObject().put("name", c.name()).put("type", c.type());
             if (c.generated()) {
                 col.put("generated", true);

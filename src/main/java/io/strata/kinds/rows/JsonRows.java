@@ -1,6 +1,6 @@
 package io.strata.kinds.rows;
 
-import io.strata.export.TableInfo;
+import io.strata.db.Column;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.strata.db.Sql;
 import java.util.ArrayList;
@@ -26,12 +26,12 @@ final class JsonRows {
     private JsonRows() {}
 
     /** The expression of the line of row {@code row} (an alias) of a table with these columns. */
-    static String line(String row, List<TableInfo.Column> columns) {
+    static String line(String row, List<Column> columns) {
         String whole = "to_json(" + row + ".*)";
         List<String> special = new ArrayList<>();
         List<String> listed = new ArrayList<>();
         List<String> fields = new ArrayList<>();
-        for (TableInfo.Column c : columns) {
+        for (Column c : columns) {
             String v = row + "." + Sql.ident(c.name());
             String key = Sql.literal(quote(c.name()) + ":");
             String asText = textForm(c, v);
@@ -79,7 +79,7 @@ final class JsonRows {
      * PostgreSQL reads no JSON that holds {@code \u0000}; and an array of JSON values has one null for its
      * SQL NULL elements and its JSON null ones.
      */
-    private static String textForm(TableInfo.Column c, String v) {
+    private static String textForm(Column c, String v) {
         if ("json".equals(c.json())) {
             return jsonTextNeedsText(v + "::text");
         }
