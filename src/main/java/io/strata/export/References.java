@@ -18,6 +18,8 @@ import java.util.Set;
  * What deleting a job's rows does besides, read from the catalog at start-up: the foreign keys that
  * reference the job's table (or one of its partitions or inheritance children), and the table's DELETE
  * triggers and rules. README, "Tables that other tables reference", says what Strata does with each.
+ * The catalog's queries are {@link ReferenceCatalog}'s; this class keeps the rules (refuse, keep, accept,
+ * warn) and the SQL they become together, which makes it a little longer than most.
  */
 public final class References {
 

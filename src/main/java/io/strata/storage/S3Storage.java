@@ -11,13 +11,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.LoggerFactory;
@@ -46,6 +41,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Strata's view of the bucket: the checks at start-up, the read-back that verifies an upload, the
  * sidecars, and listings. Uploads of archive objects go through camel-aws2-s3 with the same client.
+ * It is the one place that speaks the SDK's language (its exceptions mapped to Strata's codes), which
+ * is what its length is made of; the hashing it relies on is {@link Digests}.
  */
 public final class S3Storage implements AutoCloseable {
 
@@ -160,7 +157,7 @@ public final class S3Storage implements AutoCloseable {
     /** Reads the object back from S3, streaming, and returns what S3 holds: its size and SHA-256. */
     public ObjectDigest digest(String key) {
         try (ResponseInputStream<GetObjectResponse> in = client.getObject(r -> r.bucket(bucket).key(key))) {
-            return digest(in);
+            return Digests.digest(in);
         } catch (NoSuchKeyException e) {
             return null;
         } catch (IOException e) {
@@ -175,7 +172,7 @@ public final class S3Storage implements AutoCloseable {
     public ReadBack readBack(String key, Path uploaded) {
         try (ResponseInputStream<GetObjectResponse> in = client.getObject(r -> r.bucket(bucket).key(key));
                 InputStream local = Files.newInputStream(uploaded)) {
-            return compare(in, local);
+            return Digests.compare(in, local);
         } catch (NoSuchKeyException e) {
             return null;
         } catch (IOException e) {
@@ -211,80 +208,12 @@ public final class S3Storage implements AutoCloseable {
     }
 
     /**
-     * Reads both streams to their ends: the size and SHA-256 of {@code stored}, and where it first
-     * differs from {@code expected}.
-     */
-    static ReadBack compare(InputStream stored, InputStream expected) throws IOException {
-        Comparison comparison = new Comparison(expected);
-        ObjectDigest digest = digest(stored, comparison);
-        return new ReadBack(digest.size(), digest.sha256(), comparison.firstDifference());
-    }
-
-    /** Compares the bytes written to it with {@code expected}'s, and remembers where they first differ. */
-    private static final class Comparison extends OutputStream {
-
-        private final InputStream expected;
-        private final byte[] buf = new byte[1 << 16];
-        private long offset;
-        private long firstDifference = -1;
-
-        Comparison(InputStream expected) {
-            this.expected = expected;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            for (int n; len > 0 && firstDifference < 0; off += n, len -= n, offset += n) {
-                n = Math.min(len, buf.length);
-                int m = expected.readNBytes(buf, 0, n);
-                int at = Arrays.mismatch(b, off, off + n, buf, 0, m);
-                if (at >= 0) {
-                    firstDifference = offset + at;
-                }
-            }
-        }
-
-        /** The offset of the first byte that differs, {@code -1} when none does; call after the last write. */
-        long firstDifference() throws IOException {
-            if (firstDifference < 0 && expected.read() >= 0) {
-                firstDifference = offset;
-            }
-            return firstDifference;
-        }
-    }
-
-    public static ObjectDigest digest(InputStream in) throws IOException {
-        return digest(in, null);
-    }
-
-    /** Reads {@code in} to its end, copying it to {@code copy} unless that is null, and returns its size and SHA-256. */
-    public static ObjectDigest digest(InputStream in, OutputStream copy) throws IOException {
-        MessageDigest sha = sha256();
-        byte[] buf = new byte[1 << 16];
-        long size = 0;
-        try (DigestInputStream din = new DigestInputStream(in, sha)) {
-            for (int n; (n = din.read(buf)) > 0; ) {
-                size += n;
-                if (copy != null) {
-                    copy.write(buf, 0, n);
-                }
-            }
-        }
-        return new ObjectDigest(size, HexFormat.of().formatHex(sha.digest()));
-    }
-
-    /**
      * Streams the object into {@code file} and returns what S3 held, its size and SHA-256, read on the
      * way; null when there is no such object.
      */
     public ObjectDigest download(String key, Path file) throws IOException {
         try (ResponseInputStream<GetObjectResponse> in = open(key); OutputStream out = Files.newOutputStream(file)) {
-            return digest(in, out);
+            return Digests.digest(in, out);
         } catch (NoSuchKeyException e) {
             return null;
         } catch (S3Exception e) {
@@ -294,14 +223,6 @@ public final class S3Storage implements AutoCloseable {
             throw failure("downloading " + key, e, ErrorCode.S3_CONNECTION);
         } catch (SdkClientException e) {
             throw failure("downloading " + key, e);
-        }
-    }
-
-    public static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

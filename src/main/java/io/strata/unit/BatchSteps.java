@@ -28,6 +28,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * route calls in turn: export-and-delete, then the upload (a Camel step), verify, record-and-commit. One
  * unit, one PostgreSQL transaction ({@link UnitTransaction}): its change to the source becomes visible only
  * at the commit, after the object is verified in S3 and durable; any failure on the way rolls it back.
+ * The four steps stay in one class, a little over 250 lines, so that the order the safety rests on reads
+ * in one place; what a kind of archive does is its {@link UnitExport}, the key is {@link KeyClaim}'s, and
+ * what is recorded is {@link ObjectRecords}'.
  */
 public final class BatchSteps {
 

@@ -1,5 +1,6 @@
 package io.strata.unit;
 
+import io.strata.storage.Digests;
 import io.strata.db.Database;
 import io.strata.storage.S3Storage;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ public final class UnitTransaction implements AutoCloseable {
 
     /** The first 64 bits of the name's SHA-256: the same lock in every instance. */
     static long lockId(String name) {
-        byte[] h = S3Storage.sha256().digest(name.getBytes(StandardCharsets.UTF_8));
+        byte[] h = Digests.sha256().digest(name.getBytes(StandardCharsets.UTF_8));
         long id = 0;
         for (int i = 0; i < 8; i++) {
             id = (id << 8) | (h[i] & 0xff);

@@ -1,5 +1,6 @@
 package io.strata.restore;
 
+import io.strata.storage.Digests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -146,7 +147,7 @@ class CorruptObjectTest extends StrataTestCase {
             storage.client().putObject(r -> r.bucket("test").key(key), RequestBody.fromBytes(bytes));
         }
         TestEnv.sql("UPDATE " + SCHEMA + ".manifest SET gzip_bytes = " + bytes.length + ", sha256 = '"
-                + S3Storage.digest(new java.io.ByteArrayInputStream(bytes)).sha256() + "' WHERE object_key = '" + key + "'");
+                + Digests.digest(new java.io.ByteArrayInputStream(bytes)).sha256() + "' WHERE object_key = '" + key + "'");
     }
 
     /**

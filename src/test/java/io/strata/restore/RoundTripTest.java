@@ -1,5 +1,6 @@
 package io.strata.restore;
 
+import io.strata.storage.Digests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -186,7 +187,7 @@ class RoundTripTest extends StrataTestCase {
             storage.client().putObject(r -> r.bucket("test").key(key), RequestBody.fromBytes(bytes));
         }
         TestEnv.sql("UPDATE " + SCHEMA + ".manifest SET format_version = 1, gzip_bytes = " + bytes.length + ", sha256 = '"
-                + S3Storage.digest(new ByteArrayInputStream(bytes)).sha256() + "' WHERE object_key = '" + key + "'");
+                + Digests.digest(new ByteArrayInputStream(bytes)).sha256() + "' WHERE object_key = '" + key + "'");
     }
 
     private List<String> lines(String key) throws Exception {

@@ -20,7 +20,7 @@ class ReadBackTest {
     }
 
     private static ReadBack compare(byte[] stored) throws Exception {
-        return S3Storage.compare(new ByteArrayInputStream(stored), new ByteArrayInputStream(FILE));
+        return Digests.compare(new ByteArrayInputStream(stored), new ByteArrayInputStream(FILE));
     }
 
     @Test
@@ -28,7 +28,7 @@ class ReadBackTest {
         ReadBack r = compare(FILE.clone());
         assertTrue(r.identical());
         assertEquals(FILE.length, r.size());
-        assertEquals(S3Storage.digest(new ByteArrayInputStream(FILE)).sha256(), r.sha256());
+        assertEquals(Digests.digest(new ByteArrayInputStream(FILE)).sha256(), r.sha256());
     }
 
     @Test
@@ -39,7 +39,7 @@ class ReadBackTest {
             ReadBack r = compare(stored);
             assertFalse(r.identical());
             assertEquals(at, r.firstDifference());
-            assertEquals(S3Storage.digest(new ByteArrayInputStream(stored)).sha256(), r.sha256(), "the hash of what S3 holds");
+            assertEquals(Digests.digest(new ByteArrayInputStream(stored)).sha256(), r.sha256(), "the hash of what S3 holds");
         }
     }
 
