@@ -74,19 +74,9 @@ class RoundTripTest extends StrataTestCase {
     }
 
     private String configFor(String format) {
-        return config("""
-                  - name: all
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    format: %s
-                    zone: Europe/Berlin
-                  - name: keyed
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    format: %s
-                """.formatted(T, format, K, format)).toString();
+        return config().job("all", T).format(format).zone("Europe/Berlin")
+                .job("keyed", K).format(format)
+                .write(dir).toString();
     }
 
     static String md5(String table, String order) {

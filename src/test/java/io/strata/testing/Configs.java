@@ -25,6 +25,7 @@ import java.util.Map;
 public final class Configs {
 
     private final String schema;
+    private String databaseUrl = TestEnv.URL;
     private final Map<String, String> s3 = new LinkedHashMap<>();
     private final Map<String, String> settings = new LinkedHashMap<>();
     private final List<Map<String, String>> jobs = new ArrayList<>();
@@ -43,6 +44,12 @@ public final class Configs {
     /** A config against the S3 server at {@code endpoint}, with Strata's tables in {@code schema}. */
     public static Configs config(String endpoint, String schema) {
         return new Configs(endpoint, schema);
+    }
+
+    /** The JDBC URL in place of the test database's own (to add options to it, say). */
+    public Configs database(String url) {
+        this.databaseUrl = url;
+        return this;
     }
 
     /** Sets {@code strata.s3.<key>} ({@code partSize}, {@code secretKey}, …). */
@@ -107,6 +114,14 @@ public final class Configs {
         return jobKey("concurrency", concurrency);
     }
 
+    public Configs zone(String zone) {
+        return jobKey("zone", zone);
+    }
+
+    public Configs enabled(boolean enabled) {
+        return jobKey("enabled", enabled);
+    }
+
     /** Jobs as YAML list items (indented two spaces), in place of {@link #job}: for configs a test spells out. */
     public Configs jobsYaml(String yaml) {
         this.jobsYaml = yaml;
@@ -116,7 +131,7 @@ public final class Configs {
     /** The file's text, with {@code tempDir} under {@code dir}. */
     public String yaml(Path dir) {
         StringBuilder y = new StringBuilder("strata:\n");
-        y.append("  database: { url: ").append(scalar(TestEnv.URL)).append(", user: ").append(scalar(TestEnv.USER)).append(" }\n");
+        y.append("  database: { url: ").append(scalar(databaseUrl)).append(", user: ").append(scalar(TestEnv.USER)).append(" }\n");
         y.append("  s3:\n");
         s3.forEach((k, v) -> y.append("    ").append(k).append(": ").append(scalar(v)).append('\n'));
         y.append("  schema: ").append(scalar(schema)).append('\n');
