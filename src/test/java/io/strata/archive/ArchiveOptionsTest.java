@@ -100,12 +100,7 @@ class ArchiveOptionsTest extends StrataTestCase {
 
     @Test
     void keepForeverArchivesNothing() throws Exception {
-        String cfg = config("""
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    keep: forever
-                """.formatted(T)).toString();
+        String cfg = config().job("ev", T).keep("forever").write(dir).toString();
         TestEnv.Run run = TestEnv.cli("--config", cfg, "archive");
         assertEquals(0, run.exit(), run.toString());
         assertEquals(91, TestEnv.count("SELECT count(*) FROM " + T));
@@ -114,17 +109,7 @@ class ArchiveOptionsTest extends StrataTestCase {
 
     @Test
     void disabledJobIsSkippedAndNamingItIsAnError() throws Exception {
-        String cfg = config("""
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    enabled: false
-                  - name: other
-                    table: %s
-                    timestampColumn: at
-                    keep: forever
-                """.formatted(T, T)).toString();
+        String cfg = config().job("ev", T).enabled(false).job("other", T).keep("forever").write(dir).toString();
         TestEnv.Run run = TestEnv.cli("--config", cfg, "archive");
         assertEquals(0, run.exit(), run.toString());
         assertEquals(91, TestEnv.count("SELECT count(*) FROM " + T));

@@ -3,6 +3,7 @@ package io.strata.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.strata.testing.Child;
+import io.strata.testing.Configs;
 import io.strata.testing.HoldingProxy;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
@@ -36,14 +37,7 @@ class ServiceTest extends StrataTestCase {
     @Test
     void serviceArchivesOnItsScheduleAndOnSigtermCommitsTheBatchInFlightAndClosesItsRunAsStopped() throws Exception {
         try (HoldingProxy proxy = new HoldingProxy(s3.port())) {
-            Path cfg = TestEnv.config(dir, proxy.endpoint(), SCHEMA, """
-                      - name: ev
-                        table: %s
-                        timestampColumn: at
-                        keep: P2D
-                        schedule: "0/2 * * * * ?"
-                        concurrency: 1
-                    """.formatted(T));
+            Path cfg = Configs.config(proxy.endpoint(), SCHEMA).job("ev", T).schedule("0/2 * * * * ?").concurrency(1).write(dir);
             // The fifth batch's read-back: four batches have committed, the fifth is between upload and commit.
             HoldingProxy.Hold fifth = proxy.hold("GET", HoldingProxy.OBJECT, 4);
             Child service = Child.start(dir.resolve("service.log"), "--config", cfg.toString(), "run");

@@ -3,10 +3,9 @@ package io.strata.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strata.testing.Configs;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.util.ArrayList;
@@ -72,18 +71,11 @@ class TenantKeysTest extends StrataTestCase {
     }
 
     private String config(boolean legacyStrings, String job) throws Exception {
-        Path cfg = config("""
-                  - name: %s
-                    table: %s
-                    timestampColumn: at
-                    tenantColumn: tenant
-                    keep: P2D
-                """.formatted(job, T));
+        Configs cfg = config().job(job, T).tenantColumn("tenant");
         if (legacyStrings) {
-            Files.writeString(cfg, Files.readString(cfg).replace(TestEnv.URL + "\"",
-                    TestEnv.URL + "?options=-c%20standard_conforming_strings%3Doff\""));
+            cfg.database(TestEnv.URL + "?options=-c%20standard_conforming_strings%3Doff");
         }
-        return cfg.toString();
+        return cfg.write(dir).toString();
     }
 
     private static String digest() {

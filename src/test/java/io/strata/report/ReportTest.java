@@ -49,17 +49,10 @@ class ReportTest extends StrataTestCase {
                 "CREATE FUNCTION " + SCHEMA + ".hold() RETURNS trigger LANGUAGE plpgsql AS"
                         + " $$ BEGIN IF OLD.id = 8 THEN RAISE EXCEPTION 'row % is on legal hold', OLD.id; END IF; RETURN OLD; END $$",
                 "CREATE TRIGGER hold BEFORE DELETE ON " + SCHEMA + ".audit FOR EACH ROW EXECUTE FUNCTION " + SCHEMA + ".hold()");
-        config = TestEnv.config(dir, s3.endpoint(), SCHEMA, "  report: { pricePerGbMonth: 2500 }\n", """
-                  - name: events
-                    table: %1$s.events
-                    timestampColumn: at
-                    keep: P2D
-                  - name: audit
-                    table: %1$s.audit
-                    timestampColumn: at
-                    keep: P1D
-                    schedule: "0 0 * * * ?"
-                """.formatted(SCHEMA));
+        config = config().set("report", "{ pricePerGbMonth: 2500 }")
+                .job("events", SCHEMA + ".events")
+                .job("audit", SCHEMA + ".audit").keep("P1D").schedule("0 0 * * * ?")
+                .write(dir);
         assertEquals(0, TestEnv.cli("--config", config.toString(), "archive", "--job", "events").exit());
         assertEquals(1, TestEnv.cli("--config", config.toString(), "archive", "--job", "audit").exit(), "audit's run is partial");
         // two objects restored (the restore command marks them so)

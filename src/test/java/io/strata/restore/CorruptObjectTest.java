@@ -49,13 +49,7 @@ class CorruptObjectTest extends StrataTestCase {
     }
 
     private void archive(String format) {
-        config = config("""
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    format: %s
-                """.formatted(T, format)).toString();
+        config = config().job("ev", T).format(format).write(dir).toString();
         TestEnv.Run run = TestEnv.cli("--config", config, "archive");
         assertEquals(0, run.exit(), run.toString());
         assertEquals(0, TestEnv.count("SELECT count(*) FROM " + T));

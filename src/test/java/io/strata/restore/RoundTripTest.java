@@ -121,24 +121,10 @@ class RoundTripTest extends StrataTestCase {
     }
 
     private String configFor(String format) {
-        return config("""
-                  - name: all
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    format: %s
-                    zone: Europe/Berlin
-                  - name: keyed
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    format: %s
-                  - name: docs
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    format: %s
-                """.formatted(T, format, K, format, J, format)).toString();
+        return config().job("all", T).format(format).zone("Europe/Berlin")
+                .job("keyed", K).format(format)
+                .job("docs", J).format(format)
+                .write(dir).toString();
     }
 
     @Test

@@ -31,18 +31,9 @@ class StatusCommandTest extends StrataTestCase {
                 "INSERT INTO " + T + " SELECT g, timestamptz '2025-06-01 00:00+00' + (g % 3) * interval '1 hour'"
                         + " FROM generate_series(1, 60) g",
                 "INSERT INTO " + T + " SELECT g, now() FROM generate_series(101, 105) g");
-        config = config("""
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    schedule: "0 15 3 * * ?"
-                  - name: paused
-                    table: %s.gone
-                    timestampColumn: at
-                    keep: P1D
-                    enabled: false
-                """.formatted(T, SCHEMA)).toString();
+        config = config().job("ev", T).schedule("0 15 3 * * ?")
+                .job("paused", SCHEMA + ".gone").keep("P1D").enabled(false)
+                .write(dir).toString();
     }
 
     private JsonNode status() throws Exception {

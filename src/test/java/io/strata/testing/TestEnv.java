@@ -6,10 +6,8 @@ import io.strata.cli.Cli;
 import io.strata.storage.EmbeddedS3;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -120,33 +118,16 @@ public final class TestEnv {
     }
 
     /**
-     * Writes a config file: database {@code strata_test}, the given S3 endpoint with bucket {@code test}
-     * (created), Strata's tables in {@code schema}, and {@code jobsYaml} (list items, indented two spaces).
+     * Writes a config file: the test database, the given S3 endpoint with bucket {@code test} (created),
+     * Strata's tables in {@code schema}, and {@code jobsYaml} (list items, indented two spaces). {@link Configs}
+     * builds the same file from code.
      */
     public static Path config(Path dir, String endpoint, String schema, String jobsYaml) {
         return config(dir, endpoint, schema, "", jobsYaml);
     }
 
     public static Path config(Path dir, String endpoint, String schema, String extraYaml, String jobsYaml) {
-        String yaml = "strata:\n"
-                + "  database: { url: \"" + URL + "\", user: " + USER + " }\n"
-                + "  s3:\n"
-                + "    bucket: test\n"
-                + "    endpoint: \"" + endpoint + "\"\n"
-                + "    accessKey: " + ACCESS_KEY + "\n"
-                + "    secretKey: " + SECRET_KEY + "\n"
-                + "    createBucket: true\n"
-                + "  schema: " + schema + "\n"
-                + "  tempDir: " + dir.resolve("tmp") + "\n"
-                + extraYaml
-                + "  jobs:\n" + jobsYaml;
-        try {
-            Path file = dir.resolve("strata-" + schema + ".yaml");
-            Files.writeString(file, yaml);
-            return file;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Configs.config(endpoint, schema).extraYaml(extraYaml).jobsYaml(jobsYaml).write(dir);
     }
 
     /** The result of a command run in this JVM. */
