@@ -118,6 +118,17 @@ public final class Management implements AutoCloseable {
         Management m = new Management();
         StrataConfig config = strata.config();
         try {
+            // Remote JMX first: once Strata's MBeans answer (over Jolokia too), every surface of the console is up.
+            StrataConfig.ManagementConfig cfg = config.management();
+            if (cfg.rmiPort() > 0) {
+                try {
+                    m.rmi(cfg);
+                } catch (IOException e) {
+                    throw new StrataException(ErrorCode.CONFIG_INVALID, config.source() + ": strata.management.rmiPort "
+                            + cfg.rmiPort() + " on " + cfg.jolokiaHost() + " cannot be used: "
+                            + e.getMessage().split(";")[0], e);
+                }
+            }
             RouteCalls calls = new RouteCalls(strata);
             List<ManagedJob> jobs = new ArrayList<>();
             Figures figures = new Figures(database, config, strata.jobs().asMap());
@@ -137,16 +148,6 @@ public final class Management implements AutoCloseable {
             if (health != null) {
                 health.register(StrataHealthCheck.database(database));
                 health.register(StrataHealthCheck.storage(storage));
-            }
-            StrataConfig.ManagementConfig cfg = config.management();
-            if (cfg.rmiPort() > 0) {
-                try {
-                    m.rmi(cfg);
-                } catch (IOException e) {
-                    throw new StrataException(ErrorCode.CONFIG_INVALID, config.source() + ": strata.management.rmiPort "
-                            + cfg.rmiPort() + " on " + cfg.jolokiaHost() + " cannot be used: "
-                            + e.getMessage().split(";")[0], e);
-                }
             }
             return m;
         } catch (StrataException e) {
