@@ -78,3 +78,25 @@ CREATE TABLE IF NOT EXISTS ${schema}.restore (
     restored_at  timestamptz NOT NULL DEFAULT now(),
     UNIQUE (manifest_id, target_oid)
 );
+
+-- This installation: one row, made on first start. Its id goes into every object's metadata
+-- (x-amz-meta-strata-installation, beside x-amz-meta-strata-job), so that the bucket says who wrote what.
+CREATE TABLE IF NOT EXISTS ${schema}.installation (
+    id          uuid        PRIMARY KEY DEFAULT gen_random_uuid(),
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    one         boolean     NOT NULL DEFAULT true UNIQUE CHECK (one)
+);
+INSERT INTO ${schema}.installation DEFAULT VALUES ON CONFLICT DO NOTHING;
+
+-- Keys a batch claimed before its upload, committed on their own before the object is written; the batch
+-- that commits its manifest row deletes its claim in the same transaction. A claim without a manifest row
+-- is a batch that did not commit: the object at its key (if any) is an orphan of this installation, which
+-- the next batch of that key may write over. An object at a key with neither is someone else's.
+CREATE TABLE IF NOT EXISTS ${schema}.claim (
+    bucket      text        NOT NULL,
+    object_key  text        NOT NULL,
+    job         text        NOT NULL,
+    run_id      bigint,
+    claimed_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (bucket, object_key)
+);

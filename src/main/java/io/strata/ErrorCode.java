@@ -23,6 +23,16 @@ public enum ErrorCode {
     S3_AUTH(2),
     /** The bucket does not exist and {@code createBucket} is false. */
     S3_NO_BUCKET(2),
+    /**
+     * Another table references the job's table with ON DELETE CASCADE, SET NULL or SET DEFAULT, and the
+     * job does not accept it: archiving would delete or change rows that are in no object.
+     */
+    REFERENCED_TABLE(2),
+    /**
+     * The job's table has an ON DELETE rule or an INSTEAD OF DELETE trigger: its DELETE would become another
+     * statement, so the rows deleted would not be the rows exported.
+     */
+    DELETE_RULE(2),
     /** An upload to S3 failed part way. */
     S3_UPLOAD(1),
     /** What S3 holds differs from what was written (size or SHA-256). */
@@ -31,6 +41,8 @@ public enum ErrorCode {
     EXPORT_FAILED(1),
     /** The job is already running in this process; the new run did not start. */
     JOB_BUSY(1),
+    /** The key a batch would write holds an object that no manifest lists and this installation did not write. */
+    KEY_TAKEN(1),
     /** Any other failure while a batch ran. */
     BATCH_FAILED(1),
     /** A manifest lists an object (or sidecar) that S3 does not hold. */
@@ -50,9 +62,5 @@ public enum ErrorCode {
 
     public int exitCode() {
         return exitCode;
-    }
-
-    public boolean isBadInput() {
-        return exitCode == 2;
     }
 }

@@ -41,4 +41,14 @@ public class StrataException extends RuntimeException {
         }
         return root;
     }
+
+    /** The first of {@code t} and its causes that is a {@code type}, or null. */
+    public static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
 }

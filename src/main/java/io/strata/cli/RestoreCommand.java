@@ -1,35 +1,47 @@
 package io.strata.cli;
 
+import io.strata.text.Table;
+import io.strata.text.Json;
+import io.strata.text.Human;
 import io.strata.ErrorCode;
-import io.strata.Progress;
+import io.strata.export.Progress;
 import io.strata.StrataException;
-import io.strata.StrataRuntime;
+import io.strata.app.Instance;
 import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
 import io.strata.restore.ObjectResult;
 import io.strata.restore.RestorePlan;
+import io.strata.manifest.TenantFilter;
 import io.strata.restore.RestoreRequest;
 import io.strata.restore.RestoreResult;
-import io.strata.restore.Restorer;
 import io.strata.restore.Target;
 import java.io.PrintStream;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 
 /** {@code restore --job NAME --from T --to T [--tenant X] [--into TABLE] [--dry-run] [--json]}. */
-final class RestoreCommand {
+final class RestoreCommand implements Command {
 
-    private final StrataConfig config;
-    private final PrintStream out;
-    private final PrintStream err;
+    private StrataConfig config;
+    private PrintStream out;
 
-    RestoreCommand(StrataConfig config, PrintStream out, PrintStream err) {
-        this.config = config;
-        this.out = out;
-        this.err = err;
+    /** {@code --tenant VALUE} (any text, the empty string included) or {@code --null-tenant}; neither: all. */
+    static TenantFilter tenant(Args args) {
+        String value = args.value("tenant");
+        if (args.flag("null-tenant")) {
+            if (value != null) {
+                throw new StrataException(ErrorCode.BAD_ARGUMENT, "--tenant and --null-tenant exclude each other");
+            }
+            return TenantFilter.NULL;
+        }
+        return value == null ? TenantFilter.ALL : TenantFilter.of(value);
     }
 
-    int run(Args args) {
+    @Override
+    public int run(Invocation in) {
+        this.config = in.config();
+        this.out = in.out;
+        Args args = in.args;
         String job = args.value("job");
         if (job == null) {
             throw new StrataException(ErrorCode.BAD_ARGUMENT, "restore needs --job NAME (and --from, --to)");
@@ -37,10 +49,10 @@ final class RestoreCommand {
         JobConfig cfg = config.job(job).orElse(null);
         ZoneId zone = cfg != null ? cfg.zone() : config.zone();
         OffsetDateTime[] range = TimeArgs.range(args, zone, true);
-        String tenant = args.value("tenant");
-        if (tenant != null && cfg != null && cfg.tenantColumn() == null) {
-            throw new StrataException(ErrorCode.BAD_ARGUMENT, "--tenant " + tenant + ": job '" + job
-                    + "' does not split by tenant (it has no tenantColumn)");
+        TenantFilter tenant = tenant(args);
+        if (tenant.one() && cfg != null && cfg.tenantColumn() == null) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, (tenant.value() == null ? "--null-tenant"
+                    : "--tenant " + tenant.value()) + ": job '" + job + "' does not split by tenant (it has no tenantColumn)");
         }
         String into = args.value("into");
         if (into != null) {
@@ -48,20 +60,19 @@ final class RestoreCommand {
         }
         boolean json = args.flag("json");
         if (args.flag("dry-run")) {
-            try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.READ_ONLY)) {
-                RestoreResult r = Restorer.dryRun(new Restorer(rt.database(), null, config).plan(
-                        new RestoreRequest(job, range[0], range[1], tenant, into, null)));
+            try (Instance.Reading reading = Instance.read(config)) {
+                RestoreResult r = reading.strata().restorePlan(new RestoreRequest(job, range[0], range[1], tenant, into, null));
                 printDryRun(r, json);
                 return 0;
             }
         }
-        PrintStream progress = json ? err : out;
+        PrintStream progress = in.progress();
         RestoreRequest request = new RestoreRequest(job, range[0], range[1], tenant, into,
                 plan -> progress.println(line(job, plan)));
-        try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.COMMAND)) {
-            RestoreResult r = rt.restore(request);
+        try (Instance instance = Instance.start(config, Instance.Mode.COMMAND)) {
+            RestoreResult r = instance.strata().restore(request);
             if (json) {
-                out.println(Cli.toJson(r));
+                out.println(Json.pretty(r));
             } else {
                 printSummary(r, cfg);
             }
@@ -73,7 +84,7 @@ final class RestoreCommand {
     static String line(String job, RestorePlan plan) {
         ObjectResult r = plan.lastResult();
         String where = Progress.where(plan.results().size(), plan.objects().size(), plan.etaMs());
-        String head = String.format("%-12s %s%s c%d", job, r.window(), r.tenant() == null ? "" : " tenant=" + r.tenant(), r.chunk());
+        String head = String.format("%-12s %s%s c%d", job, r.window(), r.tenant() == null ? "" : " tenant=" + Human.tenant(r.tenant()), r.chunk());
         return switch (r.status()) {
             case RESTORED -> String.format("%s  %s rows  %s  %d ms  restored  %s", head, Human.count(r.rows()),
                     Human.bytes(r.gzipBytes()), r.millis(), where);
@@ -85,7 +96,7 @@ final class RestoreCommand {
     private void printSummary(RestoreResult r, JobConfig cfg) {
         if (r.objects() == 0) {
             out.println(r.job() + ": no archived object overlaps [" + r.from() + ", " + r.to() + ")"
-                    + (r.tenant() == null ? "" : " for tenant " + r.tenant()));
+                    + (r.tenant() == null ? "" : " for tenant " + Human.tenant(r.tenant())));
         }
         out.println();
         Table t = new Table("Job", "Into", "Objects", "Restored", "Skipped", "Failed", "Rows", "Gzip", "Time", "Rows/s");
@@ -104,12 +115,12 @@ final class RestoreCommand {
 
     private void printDryRun(RestoreResult r, boolean json) {
         if (json) {
-            out.println(Cli.toJson(r));
+            out.println(Json.pretty(r));
             return;
         }
         Table t = new Table("Window", "Tenant", "Chunk", "Rows", "Gzip", "Action");
         for (ObjectResult o : r.results()) {
-            t.row(o.window(), o.tenant(), o.chunk(), Human.count(o.rows()), Human.bytes(o.gzipBytes()),
+            t.row(o.window(), o.tenant() == null ? "" : Human.tenant(o.tenant()), o.chunk(), Human.count(o.rows()), Human.bytes(o.gzipBytes()),
                     o.status() == ObjectResult.Status.PENDING ? "restore" : "skip: " + o.message());
         }
         if (!t.isEmpty()) {

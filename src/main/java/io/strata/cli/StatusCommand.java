@@ -1,57 +1,71 @@
 package io.strata.cli;
 
-import io.strata.StrataRuntime;
+import io.strata.text.Table;
+import io.strata.text.Json;
+import io.strata.text.Human;
+import io.strata.app.Instance;
 import io.strata.config.StrataConfig;
+import io.strata.export.References;
+import io.strata.figures.Due;
+import io.strata.figures.LastRun;
 import io.strata.status.JobStatus;
 import io.strata.status.StatusReport;
-import io.strata.status.StatusReporter;
 import java.io.PrintStream;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 
 /** {@code status [--json]}: one line per job, like Flyway's info. */
-final class StatusCommand {
+final class StatusCommand implements Command {
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
-    private final StrataConfig config;
-    private final PrintStream out;
+    private PrintStream out;
 
-    StatusCommand(StrataConfig config, PrintStream out) {
-        this.config = config;
-        this.out = out;
-    }
-
-    int run(Args args) {
+    @Override
+    public int run(Invocation in) {
+        StrataConfig config = in.config();
+        this.out = in.out;
+        Args args = in.args;
         StatusReport r;
-        try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.READ_ONLY)) {
-            r = new StatusReporter(rt.database(), config, rt.runner(), rt.jobs()).report();
+        try (Instance.Reading reading = Instance.read(config)) {
+            r = reading.strata().status();
         }
         if (args.flag("json")) {
-            out.println(Cli.toJson(r));
+            out.println(Json.pretty(r));
             return 0;
         }
-        Table t = new Table("Job", "Table", "Enabled", "Keep", "Due", "Due rows", "Lag", "Objects", "Rows", "Gzip",
-                "Restored", "Last run", "Result", "Took", "Failed 24h", "Next run");
+        Table t = new Table("Job", "Table", "Enabled", "Keep", "Due", "Due rows", "Oldest due age", "Lag past keep", "Objects",
+                "Rows", "Gzip", "Restored", "Last run", "Result", "Took", "Failed 24h", "Next run");
         for (JobStatus j : r.jobs()) {
-            t.row(j.job(), j.table(), j.enabled() ? "yes" : "no", j.keep(), dash(j.duePartitions()),
-                    j.dueRows() == null ? "-" : Human.count(j.dueRows()), j.lagSeconds() == null ? "-" : age(j.lagSeconds()),
-                    j.objects(), Human.count(j.rows()), Human.bytes(j.gzipBytes()), j.restoredObjects(), when(j.lastRun()),
-                    j.lastResult() == null ? "-" : j.lastResult(), j.lastRunMillis() == null ? "-" : Human.duration(j.lastRunMillis()),
-                    j.failures24h(), when(j.nextRun()));
+            Due due = j.due();
+            LastRun last = j.lastRun();
+            t.row(j.job(), j.table(), j.enabled() ? "yes" : "no", j.keep(), due == null ? "-" : due.partitions(),
+                    due == null ? "-" : Human.count(due.rows()),
+                    due == null || due.oldestDueRow() == null ? "-" : age(due.oldestDueAgeSeconds()),
+                    due == null ? "-" : due.oldestDueRow() == null ? "none" : age(due.lagPastKeepSeconds())
+                            + (due.beyondAllowance() ? " (allowed " + age(due.allowanceSeconds()) + ")" : ""),
+                    j.archived().objects(), Human.count(j.archived().rows()), Human.bytes(j.archived().gzipBytes()),
+                    j.archived().restoredObjects(), last == null ? "-" : when(last.start().atZone(r.at().getOffset())),
+                    last == null ? "-" : last.status(), last == null || last.millis() == null ? "-" : Human.duration(last.millis()),
+                    j.failures24h(), j.nextRun() == null ? "-" : when(j.nextRun().toZonedDateTime()));
         }
         out.print(t.render());
-        out.println("Status at " + when(r.at()) + " (" + r.at().getOffset() + ") of " + r.database() + ", schema " + r.schema()
-                + ". Due: partitions and rows older than keep; Lag: the oldest due row's age.");
+        for (JobStatus j : r.jobs()) {
+            if (j.due() != null && j.due().kept() != null) {
+                References.Kept kept = j.due().kept();
+                out.println(j.job() + ": " + Human.count(kept.rows()) + " of the due rows stay, referenced by other rows ("
+                        + String.join(", ", kept.byReference().stream()
+                                .map(k -> Human.count(k.rows()) + " through " + k.constraint()).toList()) + ")");
+            }
+        }
+        out.println("Status at " + when(r.at().toZonedDateTime()) + " (" + r.at().getOffset() + ") of " + r.database()
+                + ", schema " + r.schema() + ". Due: partitions and rows a run would archive now; oldest due age: how old"
+                + " the oldest of them is; lag past keep: how far it is past keep (allowed: one batch and one schedule"
+                + " interval).");
         return 0;
     }
 
-    private static String dash(Object o) {
-        return o == null ? "-" : o.toString();
-    }
-
-    private static String when(OffsetDateTime t) {
-        return t == null ? "-" : t.format(WHEN);
+    private static String when(java.time.ZonedDateTime t) {
+        return t.format(WHEN);
     }
 
     /** An age as a person reads it: 45m, 5h12m, 3d04h. */

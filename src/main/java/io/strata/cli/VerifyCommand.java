@@ -1,6 +1,9 @@
 package io.strata.cli;
 
-import io.strata.StrataRuntime;
+import io.strata.text.Table;
+import io.strata.text.Json;
+import io.strata.text.Human;
+import io.strata.app.Instance;
 import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
 import io.strata.verify.VerifyReport;
@@ -10,26 +13,22 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 
 /** {@code verify [--job NAME] [--from T --to T] [--deep] [--json]}. */
-final class VerifyCommand {
+final class VerifyCommand implements Command {
 
-    private final StrataConfig config;
-    private final PrintStream out;
-
-    VerifyCommand(StrataConfig config, PrintStream out) {
-        this.config = config;
-        this.out = out;
-    }
-
-    int run(Args args) {
+    @Override
+    public int run(Invocation in) {
+        StrataConfig config = in.config();
+        PrintStream out = in.out;
+        Args args = in.args;
         String job = args.value("job");
         ZoneId zone = job == null ? config.zone() : config.job(job).map(JobConfig::zone).orElse(config.zone());
         OffsetDateTime[] range = TimeArgs.range(args, zone, false);
         VerifyReport r;
-        try (StrataRuntime rt = StrataRuntime.start(config, StrataRuntime.Mode.COMMAND)) {
-            r = rt.verify(new VerifyRequest(job, range[0], range[1], args.flag("deep")));
+        try (Instance instance = Instance.start(config, Instance.Mode.COMMAND)) {
+            r = instance.strata().verify(new VerifyRequest(job, range[0], range[1], args.flag("deep")));
         }
         if (args.flag("json")) {
-            out.println(Cli.toJson(r));
+            out.println(Json.pretty(r));
             return r.ok() ? 0 : 1;
         }
         Table t = new Table("Job", "Objects", "Gzip", "Rows", "Sound", "Corrupt", "Missing", "Orphans");

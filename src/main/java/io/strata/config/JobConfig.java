@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Period;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.List;
 
 /**
  * One archive job: which table, which rows are due, how they are cut into objects.
@@ -11,6 +12,9 @@ import java.time.ZonedDateTime;
  * @param keepDuration rows older than this are due; null together with {@code keepPeriod} null means forever
  * @param keepPeriod   the same as a calendar period (P2M), when the operator wrote one
  * @param batch        the length of one window: divides a day evenly, or is exactly one day
+ * @param acceptOnDelete foreign keys ({@code schema.table.constraint} of the referencing table) whose
+ *                     ON DELETE CASCADE, SET NULL or SET DEFAULT the operator accepts: archiving may delete
+ *                     or change the rows that reference archived rows
  */
 public record JobConfig(
         String name,
@@ -27,7 +31,8 @@ public record JobConfig(
         boolean delete,
         boolean enabled,
         int concurrency,
-        ZoneId zone) {
+        ZoneId zone,
+        List<String> acceptOnDelete) {
 
     /** Batches archived, and objects restored, at once when the job does not say. */
     public static final int DEFAULT_CONCURRENCY = 2;

@@ -31,7 +31,7 @@ public final class Database implements AutoCloseable {
         try (Connection probe = java.sql.DriverManager.getConnection(db.url(), props)) {
             probe.isValid(5);
         } catch (SQLException e) {
-            throw connectionError(db.url(), db.user(), e);
+            throw connectionError(db.shownUrl(), db.user(), e);
         }
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(db.url());
@@ -49,12 +49,12 @@ public final class Database implements AutoCloseable {
         hc.setConnectionInitSql("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET IntervalStyle = 'postgres';"
                 + " SET extra_float_digits = 3; SET bytea_output = 'hex'");
         HikariDataSource pool = new HikariDataSource(hc);
-        Database database = new Database(pool, db.url());
+        Database database = new Database(pool, db.shownUrl());
         try (Connection c = pool.getConnection()) {
             c.rollback();
         } catch (SQLException e) {
             pool.close();
-            throw connectionError(db.url(), db.user(), e);
+            throw connectionError(db.shownUrl(), db.user(), e);
         }
         return database;
     }

@@ -1,6 +1,10 @@
 package io.strata.export;
 
-/** What became of one partition. */
+/**
+ * What became of one partition.
+ *
+ * @param kept rows of the partition the batch left in the table because other rows reference them
+ */
 public record BatchResult(
         String job,
         String window,
@@ -12,7 +16,8 @@ public record BatchResult(
         long rawBytes,
         long gzipBytes,
         long millis,
-        String error) {
+        String error,
+        long kept) {
 
     public enum Status {
         /** Uploaded, verified, manifested and (unless export-only) deleted. */

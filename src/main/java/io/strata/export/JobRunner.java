@@ -3,14 +3,9 @@ package io.strata.export;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
 import io.strata.config.JobConfig;
-import io.strata.db.Database;
 import io.strata.manifest.RunLog;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.ZonedDateTime;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,18 +18,16 @@ public final class JobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
-    private final Database database;
     private final RunLog runLog;
-    private final PartitionFinder finder;
-    private final Map<String, JobState> jobs;
+    private final DuePartitions due;
+    private final Jobs jobs;
     private volatile Consumer<RunContext> progress;
+    private volatile BatchListener batches = BatchListener.NONE;
 
-    public JobRunner(Database database, RunLog runLog, String schema, Map<String, JobState> jobs,
-            Consumer<RunContext> progress) {
-        this.database = database;
+    public JobRunner(RunLog runLog, DuePartitions due, Jobs jobs, Consumer<RunContext> progress) {
         this.runLog = runLog;
-        this.finder = new PartitionFinder(schema);
-        this.jobs = new ConcurrentHashMap<>(jobs);
+        this.due = due;
+        this.jobs = jobs;
         this.progress = progress;
     }
 
@@ -42,28 +35,14 @@ public final class JobRunner {
         this.progress = progress;
     }
 
-    public JobState state(String job) {
-        JobState s = jobs.get(job);
-        if (s == null) {
-            throw new StrataException(ErrorCode.BAD_ARGUMENT, "no job named '" + job + "' (jobs: "
-                    + String.join(", ", jobs.keySet()) + ")");
-        }
-        return s;
-    }
-
-    /** The due partitions of a job right now, with their row counts; reads only. */
-    public List<Partition> due(String job) {
-        JobState s = state(job);
-        try (Connection c = database.connection()) {
-            return finder.find(c, s.config(), s.table(), ZonedDateTime.now(), true);
-        } catch (SQLException e) {
-            throw new StrataException(ErrorCode.DB_CONNECTION, "job '" + job + "': " + e.getMessage(), e);
-        }
+    /** Who else hears of each batch's result (the metrics); set before runs start. */
+    public void batches(BatchListener batches) {
+        this.batches = batches;
     }
 
     /** Starts a run: its partitions become the body the route splits. A paused job's run is skipped: no partitions. */
     public RunContext begin(String job, String trigger) {
-        JobState s = state(job);
+        JobState s = jobs.get(job);
         if (s.paused()) {
             LOG.info("job {}: paused, {} run skipped", job, trigger == null ? "schedule" : trigger);
             return RunContext.skipped(s.config(), s.table(), trigger == null ? "schedule" : trigger);
@@ -73,20 +52,20 @@ public final class JobRunner {
         }
         try {
             JobConfig cfg = s.config();
-            List<Partition> partitions;
-            try (Connection c = database.connection()) {
-                partitions = finder.find(c, cfg, s.table(), ZonedDateTime.now(), false);
+            for (long abandoned : runLog.closeAbandoned(job)) {
+                LOG.warn("job {}: run {} was left running by a process of this host that has ended; closed as failed",
+                        job, abandoned);
             }
+            List<Partition> partitions = due.find(job, ZonedDateTime.now(), false);
             RunContext run = new RunContext(cfg, s.table(), trigger == null ? "schedule" : trigger, partitions,
-                    r -> progress.accept(r), s::paused);
+                    r -> {
+                        batches.batch(r.lastResult());
+                        progress.accept(r);
+                    }, s::paused);
             run.runId(runLog.open(job, run.trigger(), partitions.size()));
             s.current(run);
             LOG.info("job {}: run {} started ({}), {} partition(s) due", job, run.runId(), run.trigger(), partitions.size());
             return run;
-        } catch (SQLException e) {
-            s.finished(null);
-            throw new StrataException(ErrorCode.DB_CONNECTION, "job '" + job + "': cannot find due partitions: "
-                    + e.getMessage(), e);
         } catch (RuntimeException e) {
             s.finished(null);
             throw e;
@@ -104,7 +83,7 @@ public final class JobRunner {
                     summary.rows(), summary.rawBytes(), summary.gzipBytes(),
                     summary.errors().isEmpty() ? null : String.join("\n", summary.errors()));
         } finally {
-            state(run.job().name()).finished(summary);
+            jobs.get(run.job().name()).finished(summary);
         }
         LOG.info("job {}: run {} {}: {} archived, {} failed, {} rows in {} ms", run.job().name(), run.runId(),
                 summary.status(), summary.archived(), summary.failed(), summary.rows(), summary.millis());
@@ -123,7 +102,7 @@ public final class JobRunner {
             }
         }
         RunSummary summary = RunSummary.failed(job, run == null ? 0 : run.runId(), run == null ? 0 : run.elapsedMs(), message);
-        JobState s = jobs.get(job);
+        JobState s = jobs.has(job) ? jobs.get(job) : null;
         if (s != null && run != null) {
             s.finished(summary);
         } else if (s != null && !(e instanceof StrataException se && se.code() == ErrorCode.JOB_BUSY)) {

@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 
 /**
  * The S3 layout: {@code {prefix}/{job}/{tenant?}/{yyyy}/{MM}/{dd}/{table}-{yyyyMMddHH}-c{chunk}.{csv|jsonl}.gz},
- * and beside each object its sidecar, the same key with {@code .json} appended.
+ * and beside each object its sidecar, the same key with {@code .json} appended. Distinct partitions get
+ * distinct keys (the tenant segment is injective); that a key is free is checked before every upload
+ * ({@link KeyClaim}), since a changed prefix, zone or batch could still lead two windows to one key.
  */
 public final class ObjectKeys {
 
@@ -21,7 +23,7 @@ public final class ObjectKeys {
         }
         key.append(p.job().name()).append('/');
         if (p.tenantSplit()) {
-            key.append(p.tenant() == null ? "_null" : segment(p.tenant())).append('/');
+            key.append(tenantSegment(p.tenant())).append('/');
         }
         Window w = p.window();
         key.append(String.format("%04d/%02d/%02d/", w.start().getYear(), w.start().getMonthValue(), w.start().getDayOfMonth()));
@@ -48,8 +50,25 @@ public final class ObjectKeys {
         return (prefix.isEmpty() ? "" : prefix + "/") + job + "/";
     }
 
-    /** A tenant value as one safe path segment: letters, digits, '.', '-', '_' as they are, the rest %XX. */
-    static String segment(String value) {
+    /** The segment that stands for a NULL tenant: no value's segment contains '~', so none can be this. */
+    public static final String NULL_TENANT = "~null";
+    /** The segment that stands for the empty-string tenant (an empty segment would be no segment at all). */
+    public static final String EMPTY_TENANT = "~empty";
+
+    /**
+     * A tenant value as one path segment, injectively: NULL is {@value #NULL_TENANT}, the empty string
+     * {@value #EMPTY_TENANT}; otherwise the value's UTF-8 bytes, with ASCII letters, digits, '-', '_' and a
+     * '.' that is not the first character as they are and every other byte as {@code %XX} (upper-case hex).
+     * So '/', '%', '~' and control characters are always escaped, no segment is {@code .} or {@code ..}, and
+     * two values share a segment only when they are equal.
+     */
+    public static String tenantSegment(String value) {
+        if (value == null) {
+            return NULL_TENANT;
+        }
+        if (value.isEmpty()) {
+            return EMPTY_TENANT;
+        }
         StringBuilder out = new StringBuilder();
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);

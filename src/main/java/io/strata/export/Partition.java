@@ -1,6 +1,7 @@
 package io.strata.export;
 
 import io.strata.config.JobConfig;
+import io.strata.text.Human;
 
 /**
  * The unit of work: one window of one job, and of one tenant when the job splits by tenant. One
@@ -12,6 +13,6 @@ import io.strata.config.JobConfig;
 public record Partition(JobConfig job, Window window, boolean tenantSplit, String tenant, long rows) {
 
     public String describe() {
-        return job.name() + " " + window.start() + (tenantSplit ? " tenant=" + (tenant == null ? "NULL" : tenant) : "");
+        return job.name() + " " + window.start() + (tenantSplit ? " tenant=" + Human.tenant(tenant) : "");
     }
 }

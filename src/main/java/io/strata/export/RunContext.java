@@ -68,12 +68,12 @@ public final class RunContext {
         this.runId = id;
     }
 
-    boolean paused() {
+    public boolean paused() {
         return paused.getAsBoolean();
     }
 
     /** Adds a batch's result and reports it; one at a time, so that each progress line is its own batch's. */
-    synchronized void add(BatchResult result) {
+    public synchronized void add(BatchResult result) {
         tally.add(result);
         onBatch.accept(this);
     }

@@ -58,11 +58,17 @@ public interface JobMBean {
     @Doc("The last run's first error, if any")
     String getLastRunError();
 
-    @Doc("Objects archived since the job began (manifest)")
+    @Doc("When the latest run that succeeded ended, ISO-8601; empty when none did")
+    String getLastSuccess();
+
+    @Doc("Objects archived since the job began (manifest), restored ones included: what S3 holds for the job")
     long getTotalObjectsArchived();
 
     @Doc("Rows archived since the job began (manifest)")
     long getTotalRowsArchived();
+
+    @Doc("Bytes after gzip archived since the job began (manifest): what S3 holds for the job")
+    long getTotalGzipBytesArchived();
 
     @Doc("Objects restored (manifest state 'restored')")
     long getTotalObjectsRestored();
@@ -70,13 +76,34 @@ public interface JobMBean {
     @Doc("Rows restored")
     long getTotalRowsRestored();
 
+    @Doc("Partitions a run would archive now (one object each)")
+    int getPartitionsDue();
+
     @Doc("Rows a run would archive now")
     long getRowsDue();
 
-    @Doc("Seconds the oldest row is past keep; 0 when none is")
+    @Doc("The timestamp of the oldest due row, ISO-8601; empty when nothing is due")
+    String getOldestDueRow();
+
+    @Doc("Oldest due age: seconds since the oldest due row was written; 0 when nothing is due")
+    long getOldestDueAgeSeconds();
+
+    @Doc("Oldest due age as text, with the row's timestamp")
+    String getOldestDueAge();
+
+    @Doc("Lag past keep: seconds the oldest due row is past keep; 0 when nothing is due")
+    long getLagPastKeepSeconds();
+
+    @Doc("Lag past keep as text, with keep and the allowance")
+    String getLagPastKeep();
+
+    @Doc("The lag past keep a job on schedule may show: one batch plus one schedule interval, in seconds")
+    long getLagAllowanceSeconds();
+
+    @Doc("The former name of LagPastKeepSeconds, kept for consoles that read it")
     long getLagSeconds();
 
-    @Doc("The lag as text, with keep")
+    @Doc("The former name of LagPastKeep, kept for consoles that read it")
     String getLag();
 
     @Doc("Starts a run now (as the schedule would). Returns the run's summary as JSON if it ends within a second,"

@@ -1,15 +1,19 @@
 package io.strata.management;
 
-import io.strata.cli.Cli;
-import io.strata.cli.Human;
+import io.strata.text.Json;
+import io.strata.text.Human;
 import io.strata.config.JobConfig;
-import io.strata.db.Database;
 import io.strata.export.BatchResult;
-import io.strata.export.JobRunner;
+import io.strata.commands.Strata;
 import io.strata.export.JobState;
-import io.strata.export.Partition;
 import io.strata.export.RunContext;
+import io.strata.figures.Due;
+import io.strata.figures.FiguresCache;
+import io.strata.figures.JobFigures;
+import io.strata.figures.LastRun;
 import io.strata.report.Report;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,15 +21,13 @@ import java.util.concurrent.TimeoutException;
 /** {@code strata:type=Job,name=<job>}: attributes read from the job's state and its history tables. */
 final class ManagedJob implements JobMBean {
 
+    static final Duration FRESH = Duration.ofSeconds(5);
+
     private final JobConfig job;
     private final JobState state;
-    private final JobRunner runner;
+    private final Strata strata;
     private final RouteCalls calls;
-    private final JobFigures figures;
-
-    record DryRun(String job, int partitions, long rows, List<Window> windows) {
-        record Window(String start, String end, String tenant, long rows) {}
-    }
+    private final FiguresCache figures;
 
     record JobReport(Report.Job job, List<Report.Day> days, List<Report.Alert> alerts) {}
 
@@ -33,16 +35,30 @@ final class ManagedJob implements JobMBean {
         String call() throws Exception;
     }
 
-    ManagedJob(JobConfig job, JobState state, Database database, String schema, JobRunner runner, RouteCalls calls) {
+    /** @param figures the job's figures, shared with the metrics */
+    ManagedJob(JobConfig job, JobState state, FiguresCache figures, Strata strata, RouteCalls calls) {
         this.job = job;
         this.state = state;
-        this.runner = runner;
+        this.strata = strata;
         this.calls = calls;
-        this.figures = new JobFigures(job, state, database, schema);
+        this.figures = figures;
     }
 
-    private JobFigures.Read figures() {
-        return figures.get();
+    /**
+     * The job's figures, read at most 5 seconds ago (and at once when a run starts or ends), so that a console
+     * refreshing every attribute does not query for each.
+     */
+    private JobFigures figures() {
+        try {
+            return figures.get(FRESH);
+        } catch (RuntimeException e) {
+            // only JDK exception types: a remote JConsole has none of Strata's classes
+            throw new IllegalStateException("job " + job.name() + ": cannot read the database: " + e.getMessage());
+        }
+    }
+
+    private Due due() {
+        return figures().due();
     }
 
     @Override public String getName() { return job.name(); }
@@ -57,7 +73,7 @@ final class ManagedJob implements JobMBean {
         if (state != null && state.running()) {
             return "running";
         }
-        Report.LastRun last = figures().lastRun();
+        LastRun last = figures().lastRun();
         return last != null && last.failed() ? "failed" : "idle";
     }
 
@@ -94,28 +110,58 @@ final class ManagedJob implements JobMBean {
                 Human.bytes(getRunGzipBytes()), eta >= 0 ? ", ETA " + Human.duration(eta * 1000) : "");
     }
 
-    private String lastRun(java.util.function.Function<Report.LastRun, Object> f) {
-        Report.LastRun last = figures().lastRun();
+    private String lastRun(java.util.function.Function<LastRun, Object> f) {
+        LastRun last = figures().lastRun();
         Object v = last == null ? null : f.apply(last);
         return v == null ? "" : v.toString();
     }
 
-    @Override public String getLastRunStart() { return lastRun(Report.LastRun::start); }
-    @Override public String getLastRunEnd() { return lastRun(Report.LastRun::end); }
-    @Override public String getLastRunResult() { return lastRun(Report.LastRun::status); }
-    @Override public String getLastRunError() { return lastRun(Report.LastRun::error); }
-    @Override public long getTotalObjectsArchived() { return figures().totals().objects(); }
-    @Override public long getTotalRowsArchived() { return figures().totals().rows(); }
-    @Override public long getTotalObjectsRestored() { return figures().totals().restoredObjects(); }
-    @Override public long getTotalRowsRestored() { return figures().totals().restoredRows(); }
-    @Override public long getRowsDue() { return figures().due() == null ? 0 : figures().due().rows(); }
-    @Override public long getLagSeconds() { return figures().due() == null ? 0 : figures().due().lagSeconds(); }
+    @Override public String getLastRunStart() { return lastRun(LastRun::start); }
+    @Override public String getLastRunEnd() { return lastRun(LastRun::end); }
+    @Override public String getLastRunResult() { return lastRun(LastRun::status); }
+    @Override public String getLastRunError() { return lastRun(LastRun::error); }
 
     @Override
-    public String getLag() {
-        long lag = getLagSeconds();
-        return (lag == 0 ? "none" : Human.span(lag) + " past keep") + " (keep " + job.keepText() + ")";
+    public String getLastSuccess() {
+        Instant t = figures().lastSuccess();
+        return t == null ? "" : t.toString();
     }
+
+    @Override public long getTotalObjectsArchived() { return figures().archived().objects(); }
+    @Override public long getTotalRowsArchived() { return figures().archived().rows(); }
+    @Override public long getTotalGzipBytesArchived() { return figures().archived().gzipBytes(); }
+    @Override public long getTotalObjectsRestored() { return figures().archived().restoredObjects(); }
+    @Override public long getTotalRowsRestored() { return figures().archived().restoredRows(); }
+    @Override public int getPartitionsDue() { return due() == null ? 0 : due().partitions(); }
+    @Override public long getRowsDue() { return due() == null ? 0 : due().rows(); }
+
+    @Override
+    public String getOldestDueRow() {
+        Due d = due();
+        return d == null || d.oldestDueRow() == null ? "" : d.oldestDueRow().toString();
+    }
+
+    @Override public long getOldestDueAgeSeconds() { return due() == null ? 0 : due().oldestDueAgeSeconds(); }
+    @Override public long getLagPastKeepSeconds() { return due() == null ? 0 : due().lagPastKeepSeconds(); }
+    @Override public long getLagAllowanceSeconds() { return due() == null ? 0 : due().allowanceSeconds(); }
+
+    @Override
+    public String getOldestDueAge() {
+        Due d = due();
+        return d == null || d.oldestDueRow() == null ? "nothing due" : Human.span(d.oldestDueAgeSeconds())
+                + " (the oldest due row, " + d.oldestDueRow() + ")";
+    }
+
+    @Override
+    public String getLagPastKeep() {
+        Due d = due();
+        long lag = d == null ? 0 : d.lagPastKeepSeconds();
+        return (lag == 0 ? "none" : Human.span(lag) + " past keep") + " (keep " + job.keepText()
+                + (d == null ? "" : ", allowed " + Human.span(d.allowanceSeconds())) + ")";
+    }
+
+    @Override public long getLagSeconds() { return getLagPastKeepSeconds(); }
+    @Override public String getLag() { return getLagPastKeep(); }
 
     @Override
     public String runNow() {
@@ -128,7 +174,7 @@ final class ManagedJob implements JobMBean {
             }
             var future = calls.archive(job.name());
             try {
-                return Cli.toJson(future.get(1, TimeUnit.SECONDS));
+                return Json.pretty(future.get(1, TimeUnit.SECONDS));
             } catch (TimeoutException e) {
                 return "run of job " + job.name() + " started; follow State and Progress";
             }
@@ -137,12 +183,7 @@ final class ManagedJob implements JobMBean {
 
     @Override
     public String dryRun() {
-        return guarded(() -> {
-            List<Partition> due = runner.due(job.name());
-            List<DryRun.Window> windows = due.stream().map(p -> new DryRun.Window(p.window().startAt(job.zone()).toString(),
-                    p.window().endAt(job.zone()).toString(), p.tenant(), p.rows())).toList();
-            return Cli.toJson(new DryRun(job.name(), due.size(), due.stream().mapToLong(Partition::rows).sum(), windows));
-        });
+        return guarded(() -> Json.pretty(strata.dryRun(job.name())));
     }
 
     @Override
@@ -177,7 +218,7 @@ final class ManagedJob implements JobMBean {
     public String report() {
         return guarded(() -> {
             Report r = calls.report();
-            return Cli.toJson(new JobReport(r.jobs().stream().filter(j -> j.job().equals(job.name())).findFirst().orElse(null),
+            return Json.pretty(new JobReport(r.jobs().stream().filter(j -> j.job().equals(job.name())).findFirst().orElse(null),
                     r.days().stream().filter(d -> d.job().equals(job.name())).toList(),
                     r.alerts().stream().filter(a -> a.job().equals(job.name())).toList()));
         });

@@ -1,7 +1,7 @@
 package io.strata.management;
 
 import io.strata.Version;
-import io.strata.cli.Human;
+import io.strata.text.Human;
 import io.strata.config.StrataConfig;
 import io.strata.report.Report;
 import io.strata.report.ReportStore;
@@ -72,7 +72,9 @@ final class ManagedStrata implements StrataMBean {
         try {
             return j.getName() + ": " + j.getState() + (j.isPaused() ? ", paused" : "") + ", last run "
                     + (j.getLastRunResult().isEmpty() ? "none" : j.getLastRunResult() + " " + j.getLastRunStart())
-                    + ", " + Human.count(j.getRowsDue()) + " rows due, lag " + j.getLag();
+                    + ", " + Human.count(j.getRowsDue()) + " rows due, oldest due age "
+                    + (j.getOldestDueRow().isEmpty() ? "none" : Human.span(j.getOldestDueAgeSeconds()))
+                    + ", lag past keep " + j.getLagPastKeep();
         } catch (IllegalStateException e) {
             return j.getName() + ": " + e.getMessage();
         }

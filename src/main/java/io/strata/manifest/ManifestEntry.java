@@ -1,7 +1,7 @@
 package io.strata.manifest;
 
+import io.strata.db.Column;
 import io.strata.config.JobConfig;
-import io.strata.export.TableInfo;
 import io.strata.format.CsvRecords;
 import io.strata.format.JsonLines;
 import io.strata.format.Malformed;
@@ -34,7 +34,7 @@ public record ManifestEntry(
         String bucket,
         String key,
         String format,
-        List<TableInfo.Column> columns,
+        List<Column> columns,
         long rows,
         long gzipBytes,
         String sha256,
@@ -79,7 +79,7 @@ public record ManifestEntry(
             throw new Malformed("written in " + format + " version " + formatVersion + ", which this Strata does not"
                     + " read (it reads versions 1 to " + f.version() + ")");
         }
-        List<String> names = columns.stream().map(TableInfo.Column::name).toList();
+        List<String> names = columns.stream().map(Column::name).toList();
         if (csv()) {
             return new CsvRecords(out, names, keep);
         }
@@ -89,8 +89,8 @@ public record ManifestEntry(
             return new JsonLines(out, names, Set.of(), Set.of(), validate);
         }
         return new JsonLines(out, names,
-                columns.stream().filter(TableInfo.Column::jsonDocument).map(TableInfo.Column::name).collect(Collectors.toSet()),
-                columns.stream().filter(c -> c.json() != null).map(TableInfo.Column::name).collect(Collectors.toSet()),
+                columns.stream().filter(Column::jsonDocument).map(Column::name).collect(Collectors.toSet()),
+                columns.stream().filter(c -> c.json() != null).map(Column::name).collect(Collectors.toSet()),
                 validate);
     }
 }

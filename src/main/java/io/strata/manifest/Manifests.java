@@ -1,9 +1,10 @@
 package io.strata.manifest;
 
+import io.strata.db.Column;
+import io.strata.text.Json;
 import io.strata.db.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.strata.export.TableInfo;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +18,7 @@ import java.util.Set;
 /** Reads the manifest: the objects of a job whose windows overlap a time range. */
 public final class Manifests {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final String schema;
 
@@ -38,22 +39,23 @@ public final class Manifests {
 
     /**
      * The objects of {@code job} (every job when null) whose windows overlap {@code [from, to)} (either end
-     * may be null: open), of one tenant when {@code tenant} is not null; by window, tenant and chunk.
+     * may be null: open), of the tenants {@code tenant} selects; by window, tenant and chunk.
      */
-    public List<ManifestEntry> find(Connection c, String job, OffsetDateTime from, OffsetDateTime to, String tenant)
+    public List<ManifestEntry> find(Connection c, String job, OffsetDateTime from, OffsetDateTime to, TenantFilter tenant)
             throws SQLException {
         String sql = "SELECT id, job, table_name, tenant, window_start, window_end, chunk, bucket, object_key, format,"
                 + " columns::text, row_count, gzip_bytes, sha256, deleted, state, restored_at, format_version FROM " + schema
                 + ".manifest WHERE (?::text IS NULL OR job = ?) AND (?::timestamptz IS NULL OR window_end > ?)"
-                + " AND (?::timestamptz IS NULL OR window_start < ?) AND (?::text IS NULL OR tenant = ?)"
+                + " AND (?::timestamptz IS NULL OR window_start < ?) AND (? OR tenant IS NOT DISTINCT FROM ?)"
                 + " ORDER BY job, window_start, tenant NULLS FIRST, chunk";
         List<ManifestEntry> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Object[] args = {job, from, to, tenant};
+            Object[] args = {job, from, to, tenant.all()};
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(2 * i + 1, args[i]);
                 ps.setObject(2 * i + 2, args[i]);
             }
+            ps.setString(8, tenant.value());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new ManifestEntry(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
@@ -93,11 +95,11 @@ public final class Manifests {
         return jobs;
     }
 
-    private static List<TableInfo.Column> columns(String json) {
-        List<TableInfo.Column> out = new ArrayList<>();
+    private static List<Column> columns(String json) {
+        List<Column> out = new ArrayList<>();
         try {
             for (JsonNode col : JSON.readTree(json)) {
-                out.add(new TableInfo.Column(col.get("name").asText(), col.get("type").asText(),
+                out.add(new Column(col.get("name").asText(), col.get("type").asText(),
                         col.path("generated").asBoolean(false), col.path("identity").asBoolean(false),
                         col.hasNonNull("json") ? col.get("json").asText() : null, false));
             }

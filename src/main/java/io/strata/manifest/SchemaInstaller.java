@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 
@@ -20,7 +21,8 @@ public final class SchemaInstaller {
         this.schema = schema;
     }
 
-    public void install() {
+    /** Creates what is missing and returns this installation's id. */
+    public String install() {
         String sql;
         try (InputStream in = SchemaInstaller.class.getResourceAsStream("/db/schema.sql")) {
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${schema}", Sql.ident(schema));
@@ -31,7 +33,13 @@ public final class SchemaInstaller {
             // Serialises concurrent installers: CREATE ... IF NOT EXISTS is not safe against a race.
             st.execute("SELECT pg_advisory_xact_lock(hashtext('strata-schema'))");
             st.execute(sql);
+            String id;
+            try (ResultSet rs = st.executeQuery("SELECT id FROM " + Sql.ident(schema) + ".installation")) {
+                rs.next();
+                id = rs.getString(1);
+            }
             c.commit();
+            return id;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create schema " + schema + ": " + e.getMessage(), e);
         }

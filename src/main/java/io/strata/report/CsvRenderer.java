@@ -1,5 +1,8 @@
 package io.strata.report;
 
+import io.strata.figures.Due;
+import io.strata.figures.LastRun;
+import io.strata.figures.Totals;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,8 +13,9 @@ import java.util.List;
 public final class CsvRenderer {
 
     static final String HEADER = "kind,job,day,objects,rows,raw_bytes,gzip_bytes,ratio,runs,failed_runs,failed_batches,"
-            + "restored_objects,restored_rows,rows_due,oldest_row,lag_seconds,table_bytes,space_freed_bytes,live_rows,"
-            + "dead_rows,storage_bytes,monthly_cost,last_run_status,last_success";
+            + "restored_objects,restored_rows,partitions_due,rows_due,oldest_due_row,oldest_due_age_seconds,"
+            + "lag_past_keep_seconds,lag_allowance_seconds,table_bytes,space_freed_bytes,live_rows,dead_rows,storage_bytes,"
+            + "monthly_cost,last_run_status,last_success";
 
     private CsvRenderer() {}
 
@@ -20,16 +24,17 @@ public final class CsvRenderer {
         for (Report.Day d : report.days()) {
             line(out, "day", d.job(), d.day(), d.objects(), d.rows(), d.rawBytes(), d.gzipBytes(), d.ratio(), d.runs(),
                     d.failedRuns(), d.failedBatches(), d.restoredObjects(), d.restoredRows(),
-                    null, null, null, null, null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
         for (Report.Job j : report.jobs()) {
-            Report.Totals t = j.archived();
-            Report.Due due = j.due();
+            Totals t = j.archived();
+            Due due = j.due();
             Report.Space s = j.space() == null ? new Report.Space(null, null, null, null, null, null) : j.space();
-            Report.LastRun last = j.lastRun();
+            LastRun last = j.lastRun();
             line(out, "job", j.job(), null, t.objects(), t.rows(), t.rawBytes(), t.gzipBytes(), t.ratio(), null, null, null,
-                    t.restoredObjects(), t.restoredRows(), due == null ? null : due.rows(),
-                    due == null ? null : due.oldestRow(), due == null ? null : due.lagSeconds(), s.bytes(),
+                    t.restoredObjects(), t.restoredRows(), due == null ? null : due.partitions(), due == null ? null : due.rows(),
+                    due == null ? null : due.oldestDueRow(), due == null ? null : due.oldestDueAgeSeconds(),
+                    due == null ? null : due.lagPastKeepSeconds(), due == null ? null : due.allowanceSeconds(), s.bytes(),
                     s.freedSinceLastReport(), s.liveRows(), s.deadRows(), j.storage().bytes(), j.storage().monthlyCost(),
                     last == null ? null : last.status(), j.lastSuccess());
         }

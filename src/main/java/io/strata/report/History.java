@@ -14,8 +14,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What the manifest and run tables say about jobs: figures per job and day, totals, the last run and
- * the last success. Status is derived from these tables, never kept a second time.
+ * What the manifest and run tables say about jobs day by day (the figures of a job as it stands are
+ * {@link io.strata.figures.Figures}'). Status is derived from these tables, never kept a second time.
  */
 public final class History {
 
@@ -60,67 +60,8 @@ public final class History {
         return out;
     }
 
-    /** Totals per job since it began; {@code job} null for every job. Restored objects stay in S3 and count as stored. */
-    public Map<String, Report.Totals> totals(Connection c, String job) throws SQLException {
-        Map<String, Report.Totals> out = new HashMap<>();
-        String sql = "SELECT job, count(*), coalesce(sum(row_count), 0), coalesce(sum(raw_bytes), 0),"
-                + " coalesce(sum(gzip_bytes), 0), count(*) FILTER (WHERE state = 'restored'),"
-                + " coalesce(sum(row_count) FILTER (WHERE state = 'restored'), 0)"
-                + " FROM " + schema + ".manifest WHERE (?::text IS NULL OR job = ?) GROUP BY job";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, job);
-            ps.setString(2, job);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long raw = rs.getLong(4);
-                    long gz = rs.getLong(5);
-                    out.put(rs.getString(1), new Report.Totals(rs.getLong(2), rs.getLong(3), raw, gz, ratio(raw, gz),
-                            rs.getLong(6), rs.getLong(7)));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** The latest run of each job (or of one), finished or not. */
-    public Map<String, Report.LastRun> lastRuns(Connection c, String job) throws SQLException {
-        Map<String, Report.LastRun> out = new HashMap<>();
-        String sql = "SELECT DISTINCT ON (job) job, id, trigger, started_at, ended_at, status, partitions,"
-                + " partitions_failed, rows_archived, error FROM " + schema + ".run"
-                + " WHERE (?::text IS NULL OR job = ?) ORDER BY job, started_at DESC, id DESC";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, job);
-            ps.setString(2, job);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), new Report.LastRun(rs.getLong(2), rs.getString(3), instant(rs, 4),
-                            instant(rs, 5), rs.getString(6), rs.getInt(7), rs.getInt(8), rs.getLong(9), rs.getString(10)));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** When each job first ran (its run log begins), and when it last finished a run that succeeded. */
-    public record Runs(Instant first, Instant lastSuccess) {}
-
-    public Map<String, Runs> runs(Connection c) throws SQLException {
-        Map<String, Runs> out = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT job, min(started_at), max(ended_at) FILTER"
-                + " (WHERE status = 'succeeded') FROM " + schema + ".run GROUP BY job"); ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.put(rs.getString(1), new Runs(instant(rs, 2), instant(rs, 3)));
-            }
-        }
-        return out;
-    }
-
     static Instant instant(ResultSet rs, int column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();
-    }
-
-    static double ratio(long raw, long gz) {
-        return gz == 0 ? 0 : Math.round(raw * 100.0 / gz) / 100.0;
     }
 }

@@ -1,6 +1,6 @@
 package io.strata.report;
 
-import io.strata.cli.Human;
+import io.strata.text.Human;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,7 +19,7 @@ public final class HtmlRenderer {
             main{max-width:1040px;margin:0 auto;padding:28px 24px 40px}
             h1{font-size:26px;margin:0 0 2px;font-weight:650}h1 span{color:var(--muted);font-weight:400}
             h2{font-size:15px;margin:0 0 10px}.meta{color:var(--muted);margin:0 0 18px}
-            .card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:16px 18px;margin:0 0 16px}
+            .card{background:#fff;border:1px solid var(--line);border-radius:10px;padding:16px 18px;margin:0 0 16px;overflow-x:auto}
             .tiles{display:grid;grid-template-columns:repeat(6,1fr);gap:10px;margin:0 0 16px}
             .tile{background:#fff;border:1px solid var(--line);border-radius:10px;padding:10px 12px}
             .tile b{display:block;font-size:21px;font-weight:650;white-space:nowrap}
@@ -38,7 +38,7 @@ public final class HtmlRenderer {
             td{border-bottom:1px solid var(--line);padding:7px 8px;vertical-align:top}
             .n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
             tr.job td{border-bottom:none}tr.advice td{color:var(--muted);font-size:12px;padding-top:0}
-            tr.fail td{background:var(--redbg)}tr.fail td.bad{color:var(--red);font-weight:650}
+            tr.fail td{background:var(--redbg)}tr.fail td.bad,td.behind{color:var(--red);font-weight:650}
             .err{color:var(--red);font-weight:600;margin-bottom:2px}
             .badge{display:inline-block;padding:0 8px;border-radius:9px;font-size:12px;font-weight:600;background:#eef2f6;color:var(--muted)}
             .badge.succeeded{background:var(--greenbg);color:var(--green)}.badge.failed,.badge.partial{background:var(--redbg);color:var(--red)}
@@ -69,8 +69,9 @@ public final class HtmlRenderer {
         h.append("<div class=\"two\"><div class=\"card\"><h2>Before and after compression</h2>").append(SvgCharts.compression(r))
                 .append("<p class=\"sub\">Bytes read from PostgreSQL (grey) and stored in S3, since each job began.</p></div>")
                 .append("<div class=\"card\"><h2>Lag against keep</h2>").append(SvgCharts.lag(r))
-                .append("<p class=\"sub\">Age of the oldest row; the line is keep, the shaded band the lag a job on schedule"
-                        + " may show (one batch and one schedule interval). Red is behind.</p></div></div>");
+                .append("<p class=\"sub\">Oldest due age: the age of the oldest row a run would archive now. The line is"
+                        + " keep; past it, the lag past keep, whose shaded band is what a job on schedule may show (one batch"
+                        + " and one schedule interval). Red is behind.</p></div></div>");
         Tables.jobs(h, r);
         Tables.days(h, r);
         h.append("<footer>Objects and restores come from the manifest table, runs from the run table, sizes and dead rows from"

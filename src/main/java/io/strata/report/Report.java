@@ -1,5 +1,8 @@
 package io.strata.report;
 
+import io.strata.figures.Due;
+import io.strata.figures.LastRun;
+import io.strata.figures.Totals;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
@@ -31,36 +34,20 @@ public record Report(
     public record Day(String job, LocalDate day, long objects, long rows, long rawBytes, long gzipBytes, double ratio,
             long runs, long failedRuns, long failedBatches, long restoredObjects, long restoredRows) {}
 
-    /** One job as it stands: its totals since it began, what is due, its table, its storage and its last run. */
-    public record Job(String job, String table, boolean enabled, String keep, String batch, String schedule,
-            Totals archived, Due due, Space space, Storage storage, LastRun lastRun, Instant lastSuccess) {}
-
-    /** Everything the job archived (restored objects included: they stay in S3) and restored. */
-    public record Totals(long objects, long rows, long rawBytes, long gzipBytes, double ratio, long restoredObjects,
-            long restoredRows) {}
-
     /**
-     * @param rows       rows a run would archive now
-     * @param oldestRow  the oldest row still in the table (for export-only jobs: not yet exported)
-     * @param keepSeconds the job's keep, as it stands now (P1M varies with the month)
-     * @param lagSeconds how far that row is past keep; 0 when none is
-     * @param allowanceSeconds the lag a job on schedule may show: one batch plus one schedule interval
+     * One job as it stands: its totals since it began, what is due, its table, its storage and its runs. The
+     * figures ({@code archived}, {@code due}, {@code lastRun}, {@code lastSuccess}, {@code firstRun}) are those
+     * {@code status}, JMX and the metrics show, under the same names.
      */
-    public record Due(long rows, Instant oldestRow, long keepSeconds, long lagSeconds, long allowanceSeconds) {}
+    public record Job(String job, String table, boolean enabled, String keep, String batch, String schedule,
+            Totals archived, Due due, Space space, Storage storage, LastRun lastRun, Instant lastSuccess,
+            Instant firstRun) {}
 
     /** The table in PostgreSQL; null fields when the table is gone. */
     public record Space(Long bytes, Long freedSinceLastReport, Long liveRows, Long deadRows, Instant lastVacuum,
             String advice) {}
 
     public record Storage(long objects, long bytes, double monthlyCost) {}
-
-    public record LastRun(long id, String trigger, Instant start, Instant end, String status, int partitions,
-            int failedBatches, long rows, String error) {
-
-        public boolean failed() {
-            return "failed".equals(status) || "partial".equals(status);
-        }
-    }
 
     /** @param kind FAILED, STALE or LAG */
     public record Alert(String job, String kind, String message) {}

@@ -1,10 +1,9 @@
 package io.strata.report;
 
+import io.strata.text.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
-import io.strata.cli.Cli;
 import io.strata.storage.S3Storage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,7 +60,7 @@ public final class ReportStore {
             return new Previous(null, null, Map.of());
         }
         try (InputStream in = storage.open(last)) {
-            JsonNode report = new ObjectMapper().readTree(in);
+            JsonNode report = Json.mapper().readTree(in);
             Map<String, Long> bytes = new HashMap<>();
             for (JsonNode job : report.path("jobs")) {
                 JsonNode b = job.path("space").path("bytes");
@@ -84,7 +83,7 @@ public final class ReportStore {
         try {
             Files.createDirectories(dir);
             return List.of(
-                    file(dir, base + ".json", "application/json", Cli.toJson(report)),
+                    file(dir, base + ".json", "application/json", Json.pretty(report)),
                     file(dir, base + ".csv", "text/csv; charset=utf-8", CsvRenderer.render(report)),
                     file(dir, base + ".html", "text/html; charset=utf-8", HtmlRenderer.render(report)));
         } catch (IOException e) {

@@ -1,6 +1,8 @@
 package io.strata.report;
 
-import io.strata.cli.Human;
+import io.strata.figures.Due;
+import io.strata.figures.Totals;
+import io.strata.text.Human;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
@@ -85,7 +87,7 @@ final class SvgCharts {
         double scale = (w - left - 150) / (double) Math.max(1, max);
         StringBuilder s = svg(w, h, "Bytes before and after compression per job");
         for (int j = 0; j < jobs.size(); j++) {
-            Report.Totals t = jobs.get(j).archived();
+            Totals t = jobs.get(j).archived();
             double y = 8 + j * row;
             s.append(text(left - 10, y + 20, "end", HtmlRenderer.esc(jobs.get(j).job())));
             double raw = Math.max(t.rawBytes() > 0 ? 2 : 0, t.rawBytes() * scale);
@@ -99,39 +101,42 @@ final class SvgCharts {
         return s.append("</svg>").toString();
     }
 
-    /** Per job: the age of its oldest row against keep, with the allowance of a job on schedule shaded. */
+    /**
+     * Per job: the age of its oldest due row (oldest due age) against keep, with the allowance of a job on
+     * schedule shaded; the bar's colour is its lag past keep against that allowance.
+     */
     static String lag(Report r) {
         List<Report.Job> jobs = r.jobs().stream().filter(j -> j.due() != null).toList();
         long now = r.generatedAt().getEpochSecond();
         double max = 1;
         for (Report.Job j : jobs) {
-            Report.Due d = j.due();
-            long age = d.oldestRow() == null ? 0 : now - d.oldestRow().getEpochSecond();
-            max = Math.max(max, Math.max(age, d.keepSeconds() + d.allowanceSeconds()) * 1.08);
+            Due d = j.due();
+            max = Math.max(max, Math.max(d.oldestDueAgeSeconds(), d.keepSeconds() + d.allowanceSeconds()) * 1.08);
         }
         int w = 480, row = 52, left = 96, h = Math.max(1, jobs.size()) * row + 8;
         double scale = (w - left - 12) / max;
-        StringBuilder s = svg(w, h, "Age of the oldest row against keep per job");
+        StringBuilder s = svg(w, h, "Age of the oldest due row against keep per job");
         for (int j = 0; j < jobs.size(); j++) {
             Report.Job job = jobs.get(j);
-            Report.Due d = job.due();
+            Due d = job.due();
             double y = 8 + j * row;
             s.append(text(left - 10, y + 18, "end", HtmlRenderer.esc(job.job())));
             s.append(rect(left, y + 6, w - left - 12, 16, "#f1f4f7", null));
-            if (d.keepSeconds() == 0 && d.oldestRow() == null && d.rows() == 0 && "forever".equals(job.keep())) {
+            if (d.keepSeconds() == 0 && d.oldestDueRow() == null && d.rows() == 0 && "forever".equals(job.keep())) {
                 s.append(text(left + 6, y + 18, "start", "keeps rows forever"));
                 continue;
             }
             double keepX = left + d.keepSeconds() * scale;
             s.append(rect(keepX, y + 6, d.allowanceSeconds() * scale, 16, "#fbdca8", "allowance: one batch and one schedule"
                     + " interval, " + Human.span(d.allowanceSeconds())));
-            long age = d.oldestRow() == null ? 0 : now - d.oldestRow().getEpochSecond();
-            String fill = d.lagSeconds() > d.allowanceSeconds() ? RED : d.lagSeconds() > 0 ? "#e0a030" : "#59a14f";
-            s.append(rect(left, y + 10, age * scale, 8, fill, "oldest row: " + Human.span(age) + " old"));
+            long age = d.oldestDueAgeSeconds();
+            String fill = d.beyondAllowance() ? RED : d.lagPastKeepSeconds() > 0 ? "#e0a030" : "#59a14f";
+            s.append(rect(left, y + 10, age * scale, 8, fill, "oldest due row: " + Human.span(age) + " old, "
+                    + Human.span(d.lagPastKeepSeconds()) + " past keep"));
             s.append(line(keepX, y + 2, keepX, y + 26, "#1f2933"));
-            s.append(text(left, y + 40, "start", d.oldestRow() == null ? "table empty · keep " + job.keep()
-                    : "oldest row " + Human.span(age) + " old · keep " + job.keep()
-                    + (d.lagSeconds() > 0 ? " · " + Human.span(d.lagSeconds()) + " past keep" : "")));
+            s.append(text(left, y + 40, "start", d.oldestDueRow() == null ? "nothing due · keep " + job.keep()
+                    : "oldest due row " + Human.span(age) + " old · keep " + job.keep()
+                    + (d.lagPastKeepSeconds() > 0 ? " · " + Human.span(d.lagPastKeepSeconds()) + " past keep" : "")));
         }
         if (jobs.isEmpty()) {
             s.append(text(w / 2.0, h / 2.0 + 4, "middle", "No job with a table to measure"));

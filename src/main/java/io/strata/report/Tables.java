@@ -2,7 +2,9 @@ package io.strata.report;
 
 import static io.strata.report.HtmlRenderer.esc;
 
-import io.strata.cli.Human;
+import io.strata.figures.Due;
+import io.strata.figures.LastRun;
+import io.strata.text.Human;
 import java.util.Comparator;
 import java.util.List;
 
@@ -13,11 +15,11 @@ final class Tables {
 
     static void jobs(StringBuilder h, Report r) {
         h.append("<div class=\"card\"><h2>Jobs</h2><table><tr><th>Job</th><th>Last run</th><th class=\"n\">Rows due</th>"
-                + "<th class=\"n\">Lag</th><th class=\"n\">Table</th><th class=\"n\">Archived</th><th class=\"n\">In S3</th></tr>");
+                + "<th class=\"n\">Oldest due age</th><th class=\"n\">Lag past keep</th><th class=\"n\">Table</th><th class=\"n\">Archived</th><th class=\"n\">In S3</th></tr>");
         for (int i = 0; i < r.jobs().size(); i++) {
             Report.Job j = r.jobs().get(i);
-            Report.LastRun last = j.lastRun();
-            Report.Due due = j.due();
+            LastRun last = j.lastRun();
+            Due due = j.due();
             Report.Space space = j.space();
             boolean failed = last != null && last.failed();
             h.append("<tr class=\"job").append(failed ? " fail" : "").append("\"><td>").append(HtmlRenderer.swatch(i))
@@ -31,9 +33,17 @@ final class Tables {
                         .append("</span><div class=\"sub\">").append(ReportBuilder.at(last.start())).append("</div>");
             }
             h.append("</td>");
-            cell(h, due == null ? "–" : Human.count(due.rows()), null);
-            cell(h, due == null ? "–" : due.lagSeconds() == 0 ? "none" : Human.span(due.lagSeconds()),
-                    due == null || due.lagSeconds() == 0 ? null : "allowed " + Human.span(due.allowanceSeconds()));
+            cell(h, due == null ? "–" : Human.count(due.rows()), due == null ? null
+                    : Human.count(due.partitions()) + (due.partitions() == 1 ? " partition" : " partitions"));
+            cell(h, due == null || due.oldestDueRow() == null ? "–" : Human.span(due.oldestDueAgeSeconds()),
+                    due == null || due.oldestDueRow() == null ? null : "keep " + j.keep());
+            if (due != null && due.beyondAllowance()) {
+                h.append("<td class=\"n behind\">").append(esc(Human.span(due.lagPastKeepSeconds()))).append("<div class=\"sub\">allowed ")
+                        .append(esc(Human.span(due.allowanceSeconds()))).append("</div></td>");
+            } else {
+                cell(h, due == null ? "–" : due.lagPastKeepSeconds() == 0 ? "none" : Human.span(due.lagPastKeepSeconds()),
+                        due == null ? null : "allowed " + Human.span(due.allowanceSeconds()));
+            }
             boolean known = space != null && space.bytes() != null;
             Long freed = known ? space.freedSinceLastReport() : null;
             cell(h, known ? Human.bytes(space.bytes()) : "–", !known ? null
@@ -41,7 +51,7 @@ final class Tables {
                     + Human.count(space.deadRows()) + " dead rows");
             cell(h, Human.count(j.archived().rows()) + " rows", Human.count(j.archived().objects()) + " objects");
             cell(h, Human.bytes(j.storage().bytes()), HtmlRenderer.money(j.storage().monthlyCost()) + " a month");
-            h.append("</tr><tr class=\"advice").append(failed ? " fail" : "").append("\"><td></td><td colspan=\"6\">");
+            h.append("</tr><tr class=\"advice").append(failed ? " fail" : "").append("\"><td></td><td colspan=\"7\">");
             if (failed && last.error() != null) {
                 h.append("<div class=\"err\">").append(esc(last.error().lines().findFirst().orElse(""))).append("</div>");
             }

@@ -1,8 +1,8 @@
 package io.strata.restore;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import io.strata.db.Column;
 import io.strata.db.Sql;
-import io.strata.export.TableInfo;
 import io.strata.format.Malformed;
 import io.strata.format.Records;
 import io.strata.manifest.ManifestEntry;
@@ -36,8 +36,8 @@ final class JsonLoader {
      * @param archived the object's columns that are loaded (generated ones are not)
      * @param columns  the same columns of {@code target}, in the same order
      */
-    static long load(Connection c, ManifestEntry o, Target target, List<TableInfo.Column> archived,
-            List<TableInfo.Column> columns, boolean identity, Path file) throws SQLException, IOException {
+    static long load(Connection c, ManifestEntry o, Target target, List<Column> archived,
+            List<Column> columns, boolean identity, Path file) throws SQLException, IOException {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TEMP TABLE strata_restore_lines (line json) ON COMMIT DROP");
         }
@@ -99,7 +99,7 @@ final class JsonLoader {
      * (the key is missing) from JSON null, and a value written as text from a JSON string. No subquery: its
      * estimated cost would make PostgreSQL JIT-compile the insert, which takes longer than a small object's load.
      */
-    private static String value(ManifestEntry o, TableInfo.Column archived, TableInfo.Column column) {
+    private static String value(ManifestEntry o, Column archived, Column column) {
         String populated = "r." + Sql.ident(column.name());
         if (o.formatVersion() < 2 || !archived.jsonDocument() || !column.jsonDocument()) {
             return populated;

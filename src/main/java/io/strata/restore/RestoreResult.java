@@ -40,7 +40,7 @@ public record RestoreResult(
             }
         }
         RestoreRequest q = plan.request();
-        return new RestoreResult(q.job(), plan.targetName(), q.from(), q.to(), q.tenant(), dryRun, results.size(),
+        return new RestoreResult(q.job(), plan.targetName(), q.from(), q.to(), q.tenant().one() ? q.tenant().describe() : null, dryRun, results.size(),
                 restored, skipped, failed, rows, bytes, plan.elapsedMs(), results);
     }
 

@@ -2,12 +2,10 @@ package io.strata.restore;
 
 import io.strata.ErrorCode;
 import io.strata.StrataException;
-import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
 import io.strata.db.Database;
 import io.strata.format.Malformed;
 import io.strata.manifest.ManifestEntry;
-import io.strata.manifest.Manifests;
 import io.strata.storage.ObjectDigest;
 import io.strata.storage.S3Storage;
 import io.strata.storage.TempFiles;
@@ -17,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.ZoneId;
-import java.util.List;
 import java.util.zip.ZipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,44 +32,26 @@ public final class Restorer {
     private final Database database;
     private final S3Storage storage;
     private final StrataConfig config;
-    private final Manifests manifests;
+    private final RestorePlanner planner;
     private final RestoreLog log;
+    private volatile RestoreListener listener = RestoreListener.NONE;
 
-    /** @param storage null for dry runs, which only {@link #plan} */
     public Restorer(Database database, S3Storage storage, StrataConfig config) {
         this.database = database;
         this.storage = storage;
         this.config = config;
-        this.manifests = new Manifests(config.schema());
+        this.planner = new RestorePlanner(database, config);
         this.log = new RestoreLog(config.schema());
+    }
+
+    /** Who else hears of each object loaded (the metrics). */
+    public void listener(RestoreListener listener) {
+        this.listener = listener;
     }
 
     /** Finds the objects to restore and checks that their tables can take them; reads only. */
     public RestorePlan plan(RestoreRequest r) {
-        Target into = r.into() == null ? null : Target.parse(r.into(), "--into");
-        ZoneId zone = config.job(r.job()).map(JobConfig::zone).orElse(config.zone());
-        try (Connection c = database.connection()) {
-            boolean installed = manifests.installed(c);
-            if (config.job(r.job()).isEmpty() && (!installed || !manifests.jobs(c).contains(r.job()))) {
-                throw new StrataException(ErrorCode.BAD_ARGUMENT, "--job " + r.job() + ": no such job in "
-                        + config.source() + ", and none in the manifest");
-            }
-            List<ManifestEntry> objects = installed ? manifests.find(c, r.job(), r.from(), r.to(), r.tenant()) : List.of();
-            int concurrency = config.job(r.job()).map(JobConfig::concurrency).orElse(JobConfig.DEFAULT_CONCURRENCY);
-            RestorePlan plan = new RestorePlan(r, into, objects, zone, concurrency);
-            for (ManifestEntry o : objects) {
-                Target target = plan.target(o);
-                if (plan.live(o) && RestoreLog.oid(c, target) == null) {
-                    throw new StrataException(ErrorCode.UNKNOWN_TABLE, "table " + target + " (archived by job '"
-                            + o.job() + "') does not exist; restore --into another table to see its rows");
-                }
-                plan.skip(o, log.skipReason(c, o, target, plan.live(o), false));
-            }
-            c.rollback();
-            return plan;
-        } catch (SQLException e) {
-            throw new StrataException(ErrorCode.DB_CONNECTION, "finding the objects to restore: " + e.getMessage(), e);
-        }
+        return planner.plan(r);
     }
 
     /**
@@ -101,7 +79,7 @@ public final class Restorer {
         }
         Target target = plan.target(o);
         boolean live = plan.live(o);
-        Path file = TempFiles.next(config.tempDir());
+        Path file = TempFiles.create(config.tempDir());
         try {
             check(o, storage.download(o.key(), file));
             long t1 = System.nanoTime();
@@ -126,6 +104,7 @@ public final class Restorer {
                     c.commit();
                     LOG.info("restored {} into {}: {} rows; download and check {} ms, load {} ms", o.key(), target, rows,
                             (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+                    listener.restored(o.job(), rows, o.gzipBytes());
                     return plan.add(result(o, plan, ObjectResult.Status.RESTORED, rows, t0, null));
                 } catch (Malformed | ZipException | EOFException e) {
                     rollback(c);
@@ -180,17 +159,6 @@ public final class Restorer {
         LOG.info("restore of job {}: {} restored, {} skipped, {} failed, {} rows in {} ms", r.job(), r.restored(),
                 r.skipped(), r.failed(), r.rows(), r.millis());
         return r;
-    }
-
-    /** What {@link #plan} found, as a dry run reports it: each object pending or skipped. */
-    public static RestoreResult dryRun(RestorePlan plan) {
-        for (ManifestEntry o : plan.objects()) {
-            String skip = plan.skip(o);
-            plan.add(new ObjectResult(o.key(), plan.window(o), o.tenant(), o.chunk(), skip == null
-                    ? ObjectResult.Status.PENDING : ObjectResult.Status.SKIPPED, skip == null ? o.rows() : 0,
-                    o.gzipBytes(), 0, skip));
-        }
-        return RestoreResult.of(plan, true);
     }
 
     private static ObjectResult result(ManifestEntry o, RestorePlan plan, ObjectResult.Status status, long rows,

@@ -1,10 +1,10 @@
 package io.strata.restore;
 
+import io.strata.db.Column;
 import io.strata.db.Sql;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
 
-import io.strata.export.TableInfo;
 import io.strata.format.Records;
 import io.strata.manifest.ManifestEntry;
 import java.io.IOException;
@@ -57,9 +57,9 @@ final class TableLoader {
             return oid;
         }
         Target source = Target.parse(o.table(), "manifest table_name");
-        Set<String> sourceColumns = TableInfo.columns(c, source.sql()).stream().map(TableInfo.Column::name)
+        Set<String> sourceColumns = Column.of(c, source.sql()).stream().map(Column::name)
                 .collect(Collectors.toSet());
-        String ddl = sourceColumns.containsAll(o.columns().stream().map(TableInfo.Column::name).toList())
+        String ddl = sourceColumns.containsAll(o.columns().stream().map(Column::name).toList())
                 ? "LIKE " + source.sql() + " INCLUDING ALL"
                 : o.columns().stream().map(col -> Sql.ident(col.name()) + " " + col.type()).collect(Collectors.joining(", "));
         try (Statement st = c.createStatement()) {
@@ -70,20 +70,20 @@ final class TableLoader {
 
     /** Loads the object in {@code file} into {@code target}; returns the rows inserted. */
     static long load(Connection c, ManifestEntry o, Target target, Path file) throws SQLException, IOException {
-        Map<String, TableInfo.Column> table = TableInfo.columns(c, target.sql()).stream()
-                .collect(Collectors.toMap(TableInfo.Column::name, Function.identity()));
-        List<String> missing = o.columns().stream().map(TableInfo.Column::name).filter(n -> !table.containsKey(n)).toList();
+        Map<String, Column> table = Column.of(c, target.sql()).stream()
+                .collect(Collectors.toMap(Column::name, Function.identity()));
+        List<String> missing = o.columns().stream().map(Column::name).filter(n -> !table.containsKey(n)).toList();
         if (!missing.isEmpty()) {
             throw new StrataException(ErrorCode.RESTORE_FAILED, o.key() + ": " + target + " has no column "
                     + String.join(", ", missing) + " (dropped since the object was archived?); restore --into a new"
                     + " table to see them");
         }
         boolean[] keep = new boolean[o.columns().size()];
-        List<TableInfo.Column> archived = new ArrayList<>();
-        List<TableInfo.Column> columns = new ArrayList<>();
+        List<Column> archived = new ArrayList<>();
+        List<Column> columns = new ArrayList<>();
         boolean identity = false;
         for (int i = 0; i < keep.length; i++) {
-            TableInfo.Column col = table.get(o.columns().get(i).name());
+            Column col = table.get(o.columns().get(i).name());
             keep[i] = !col.generated();
             if (keep[i]) {
                 archived.add(o.columns().get(i));
@@ -97,7 +97,7 @@ final class TableLoader {
     }
 
     /** CSV goes to COPY as it is, checked on the way (the header must name the object's columns, in order). */
-    private static long copyCsv(Connection c, ManifestEntry o, Target target, List<TableInfo.Column> columns,
+    private static long copyCsv(Connection c, ManifestEntry o, Target target, List<Column> columns,
             boolean[] keep, Path file) throws SQLException, IOException {
         String sql = "COPY " + target.sql() + " (" + columns.stream().map(col -> Sql.ident(col.name()))
                 .collect(Collectors.joining(", ")) + ") FROM STDIN (FORMAT csv, HEADER)";

@@ -1,33 +1,29 @@
 package io.strata.status;
 
+import io.strata.figures.Due;
+import io.strata.figures.LastRun;
+import io.strata.figures.Totals;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 
 /**
- * One job as {@code status} shows it. Values that cannot be known are null: what is due, for a job that
- * is disabled (its table is not inspected); the last run, for a job that never ran.
+ * One job as {@code status} shows it: its config, and its figures under the names the report, JMX and the metrics
+ * give them ({@link io.strata.figures.JobFigures}). Values that cannot be known are null: what is due, for a job
+ * that is disabled (its table is not inspected); the last run, for a job that never ran.
  *
- * @param oldestDue       the timestamp of the oldest row that is due, null when none is
- * @param lagSeconds      that row's age: how far the archive is behind
- * @param objects         objects in the manifest, restored or not; {@code rows} and {@code gzipBytes} are theirs
- * @param restoredObjects of those, the ones restored into the job's table
- * @param failures24h     batches that failed, and runs that failed before any batch, in the last 24 hours
- * @param nextRun         when the schedule fires next (in the service), null for a disabled job
+ * @param due         what a run would archive now, the age of the oldest due row and its lag past keep
+ * @param archived    the manifest's totals: objects (restored or not), rows, bytes, and how many were restored
+ * @param failures24h batches that failed, and runs that failed before any batch, in the last 24 hours
+ * @param nextRun     when the schedule fires next (in the service), null for a disabled job
  */
 public record JobStatus(
         String job,
         String table,
         boolean enabled,
         String keep,
-        Integer duePartitions,
-        Long dueRows,
-        OffsetDateTime oldestDue,
-        Long lagSeconds,
-        long objects,
-        long rows,
-        long gzipBytes,
-        long restoredObjects,
-        OffsetDateTime lastRun,
-        String lastResult,
-        Long lastRunMillis,
+        Due due,
+        Totals archived,
+        LastRun lastRun,
+        Instant lastSuccess,
         long failures24h,
         OffsetDateTime nextRun) {}

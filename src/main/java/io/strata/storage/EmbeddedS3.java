@@ -4,48 +4,52 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 
 /**
  * An S3 protocol server inside this JVM (s3proxy), bound to loopback. Objects live as files under a
- * directory (one sub-directory per bucket), or in memory for tests. Clients reach it over real HTTP
- * with AWS V4 signatures, exactly as they reach AWS.
+ * directory (one sub-directory per bucket). Clients reach it over real HTTP with AWS V4 signatures,
+ * exactly as they reach AWS.
  */
 public final class EmbeddedS3 implements AutoCloseable {
 
-    public static final String ACCESS_KEY = "strata";
-    public static final String SECRET_KEY = "strata-embedded-secret";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final S3Proxy proxy;
+    private final String accessKey;
+    private final String secretKey;
 
-    private EmbeddedS3(S3Proxy proxy) {
+    private EmbeddedS3(S3Proxy proxy, String accessKey, String secretKey) {
         this.proxy = proxy;
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
     }
 
-    /** Starts over {@code dir} (created if missing); {@code port} 0 picks a free one. */
+    /**
+     * Starts over {@code dir} (created if missing); {@code port} 0 picks a free one. Its credentials are
+     * new random ones each time: only this process, which started it, knows them.
+     */
     public static EmbeddedS3 start(Path dir, int port) throws Exception {
+        return start(dir, port, "strata-" + random(8), random(30));
+    }
+
+    /** Starts over {@code dir} with the given credentials (for a server that other processes reach too). */
+    public static EmbeddedS3 start(Path dir, int port, String accessKey, String secretKey) throws Exception {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new IOException("cannot create the embedded S3 directory " + dir.toAbsolutePath() + ": " + e, e);
         }
-        return start(new FilesystemNio2BlobStore(dir.toAbsolutePath().normalize().toString()), port);
-    }
-
-    /** Starts an in-memory store, for tests. */
-    public static EmbeddedS3 startTransient(int port) throws Exception {
-        return start(new TransientNio2BlobStore(), port);
-    }
-
-    private static EmbeddedS3 start(BlobStore store, int port) throws Exception {
+        BlobStore store = new FilesystemNio2BlobStore(dir.toAbsolutePath().normalize().toString());
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(store)
                 .endpoint(URI.create("http://127.0.0.1:" + port))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
                 .ignoreUnknownHeaders(true)
                 .build();
         proxy.start();
@@ -57,7 +61,21 @@ public final class EmbeddedS3 implements AutoCloseable {
             proxy.stop();
             throw new IOException("embedded S3 did not start on 127.0.0.1:" + port + " (state " + proxy.getState() + ")");
         }
-        return new EmbeddedS3(proxy);
+        return new EmbeddedS3(proxy, accessKey, secretKey);
+    }
+
+    private static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    public String accessKey() {
+        return accessKey;
+    }
+
+    public String secretKey() {
+        return secretKey;
     }
 
     public int port() {

@@ -1,5 +1,6 @@
 package io.strata.storage;
 
+import io.strata.text.Redact;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
 import io.strata.config.StrataConfig;
@@ -7,16 +8,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -25,6 +26,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -39,23 +41,35 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Strata's view of the bucket: the checks at start-up, the read-back that verifies an upload, the
  * sidecars, and listings. Uploads of archive objects go through camel-aws2-s3 with the same client.
+ * It is the one place that speaks the SDK's language (its exceptions mapped to Strata's codes), which
+ * is what its length is made of; the hashing it relies on is {@link Digests}.
  */
 public final class S3Storage implements AutoCloseable {
+
+    /** How an object starts when S3 kept an aws-chunked upload's framing: a hex length, then its signature. */
+    private static final Pattern CHUNK_FRAMING = Pattern.compile("^[0-9a-fA-F]{1,16};chunk-signature=");
 
     private final S3Client client;
     private final String bucket;
     private final String endpoint;
     private final boolean createBucket;
+    private final Durability durability;
+    private final AtomicBoolean conditionalWritesWarned = new AtomicBoolean();
 
-    public S3Storage(S3Client client, String bucket, String endpoint, boolean createBucket) {
+    public S3Storage(S3Client client, String bucket, String endpoint, boolean createBucket, Durability durability) {
         this.client = client;
         this.bucket = bucket;
         this.endpoint = endpoint;
         this.createBucket = createBucket;
+        this.durability = durability;
     }
 
-    /** Builds the client for {@code s3}; {@code endpoint} overrides s3.endpoint (the embedded server's URL). */
-    public static S3Storage connect(StrataConfig.S3Config s3, String endpoint, String accessKey, String secretKey) {
+    /**
+     * Builds the client for {@code s3}; {@code endpoint} overrides s3.endpoint (the embedded server's URL),
+     * {@code durability} says how an object is made durable once stored.
+     */
+    public static S3Storage connect(StrataConfig.S3Config s3, String endpoint, String accessKey, String secretKey,
+            Durability durability) {
         S3ClientBuilder b = S3Client.builder()
                 .region(Region.of(s3.region()))
                 .forcePathStyle(s3.pathStyle())
@@ -70,15 +84,13 @@ public final class S3Storage implements AutoCloseable {
         if (endpoint != null && !endpoint.isEmpty()) {
             b.endpointOverride(URI.create(endpoint));
         }
-        if (s3.embedded()) {
-            b.putAuthScheme(LoopbackSigner.scheme());
-        }
+        b.putAuthScheme(PayloadSigner.scheme(s3.payloadSigning()));
         AwsCredentialsProvider credentials = accessKey != null && !accessKey.isEmpty()
                 ? StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey))
                 : DefaultCredentialsProvider.builder().build();
         b.credentialsProvider(credentials);
-        String shown = endpoint == null || endpoint.isEmpty() ? "AWS S3 (" + s3.region() + ")" : endpoint;
-        return new S3Storage(b.build(), s3.bucket(), shown, s3.createBucket());
+        String shown = endpoint == null || endpoint.isEmpty() ? "AWS S3 (" + s3.region() + ")" : Redact.url(endpoint);
+        return new S3Storage(b.build(), s3.bucket(), shown, s3.createBucket(), durability);
     }
 
     public S3Client client() {
@@ -145,7 +157,7 @@ public final class S3Storage implements AutoCloseable {
     /** Reads the object back from S3, streaming, and returns what S3 holds: its size and SHA-256. */
     public ObjectDigest digest(String key) {
         try (ResponseInputStream<GetObjectResponse> in = client.getObject(r -> r.bucket(bucket).key(key))) {
-            return digest(in);
+            return Digests.digest(in);
         } catch (NoSuchKeyException e) {
             return null;
         } catch (IOException e) {
@@ -160,7 +172,7 @@ public final class S3Storage implements AutoCloseable {
     public ReadBack readBack(String key, Path uploaded) {
         try (ResponseInputStream<GetObjectResponse> in = client.getObject(r -> r.bucket(bucket).key(key));
                 InputStream local = Files.newInputStream(uploaded)) {
-            return compare(in, local);
+            return Digests.compare(in, local);
         } catch (NoSuchKeyException e) {
             return null;
         } catch (IOException e) {
@@ -169,71 +181,30 @@ public final class S3Storage implements AutoCloseable {
     }
 
     /**
-     * Reads both streams to their ends: the size and SHA-256 of {@code stored}, and where it first
-     * differs from {@code expected}.
+     * Why the object under {@code key} differs from what was uploaded, when its first bytes show it, as a
+     * sentence to add to the CHECKSUM_MISMATCH message; empty when they do not, or cannot be read.
      */
-    static ReadBack compare(InputStream stored, InputStream expected) throws IOException {
-        Comparison comparison = new Comparison(expected);
-        ObjectDigest digest = digest(stored, comparison);
-        return new ReadBack(digest.size(), digest.sha256(), comparison.firstDifference());
+    public String mismatchHint(String key) {
+        byte[] head;
+        try (ResponseInputStream<GetObjectResponse> in = client.getObject(r -> r.bucket(bucket).key(key).range("bytes=0-127"))) {
+            head = in.readNBytes(128);
+            // A server that ignores the range sends the whole object: drop the connection, not read it all.
+            in.abort();
+        } catch (SdkException | IOException e) {
+            return "";
+        }
+        if (!chunkFramed(head)) {
+            return "";
+        }
+        String start = new String(head, 0, head.length, StandardCharsets.ISO_8859_1).split("\r", 2)[0];
+        return ". The object starts \"" + start.substring(0, Math.min(start.length(), 36)) + "…\": " + endpoint
+                + " stored the upload's aws-chunked framing (chunk signatures) as its bytes instead of decoding it;"
+                + " set strata.s3.payloadSigning: unsigned";
     }
 
-    /** Compares the bytes written to it with {@code expected}'s, and remembers where they first differ. */
-    private static final class Comparison extends OutputStream {
-
-        private final InputStream expected;
-        private final byte[] buf = new byte[1 << 16];
-        private long offset;
-        private long firstDifference = -1;
-
-        Comparison(InputStream expected) {
-            this.expected = expected;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            for (int n; len > 0 && firstDifference < 0; off += n, len -= n, offset += n) {
-                n = Math.min(len, buf.length);
-                int m = expected.readNBytes(buf, 0, n);
-                int at = Arrays.mismatch(b, off, off + n, buf, 0, m);
-                if (at >= 0) {
-                    firstDifference = offset + at;
-                }
-            }
-        }
-
-        /** The offset of the first byte that differs, {@code -1} when none does; call after the last write. */
-        long firstDifference() throws IOException {
-            if (firstDifference < 0 && expected.read() >= 0) {
-                firstDifference = offset;
-            }
-            return firstDifference;
-        }
-    }
-
-    public static ObjectDigest digest(InputStream in) throws IOException {
-        return digest(in, null);
-    }
-
-    /** Reads {@code in} to its end, copying it to {@code copy} unless that is null, and returns its size and SHA-256. */
-    public static ObjectDigest digest(InputStream in, OutputStream copy) throws IOException {
-        MessageDigest sha = sha256();
-        byte[] buf = new byte[1 << 16];
-        long size = 0;
-        try (DigestInputStream din = new DigestInputStream(in, sha)) {
-            for (int n; (n = din.read(buf)) > 0; ) {
-                size += n;
-                if (copy != null) {
-                    copy.write(buf, 0, n);
-                }
-            }
-        }
-        return new ObjectDigest(size, HexFormat.of().formatHex(sha.digest()));
+    /** Whether {@code head}, the first bytes of an object, are the framing of an aws-chunked upload. */
+    static boolean chunkFramed(byte[] head) {
+        return CHUNK_FRAMING.matcher(new String(head, StandardCharsets.ISO_8859_1)).find();
     }
 
     /**
@@ -242,7 +213,7 @@ public final class S3Storage implements AutoCloseable {
      */
     public ObjectDigest download(String key, Path file) throws IOException {
         try (ResponseInputStream<GetObjectResponse> in = open(key); OutputStream out = Files.newOutputStream(file)) {
-            return digest(in, out);
+            return Digests.digest(in, out);
         } catch (NoSuchKeyException e) {
             return null;
         } catch (S3Exception e) {
@@ -255,11 +226,26 @@ public final class S3Storage implements AutoCloseable {
         }
     }
 
-    public static MessageDigest sha256() {
+    /** Makes the object at {@code key}, just stored and read back, durable in its store (see {@link Durability}). */
+    public void durable(String key) throws IOException {
+        durability.sync(bucket, key);
+    }
+
+    /** Who wrote the object at {@code key}, as its metadata says. */
+    public ObjectOwner owner(String key) {
         try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            return ObjectOwner.of(client.headObject(r -> r.bucket(bucket).key(key)).metadata());
+        } catch (SdkException e) {
+            throw failure("reading the metadata of " + key, e);
+        }
+    }
+
+    /** Said once per process: conditional writes were refused as not implemented, so uploads go without them. */
+    public void conditionalWritesUnsupported() {
+        if (conditionalWritesWarned.compareAndSet(false, true)) {
+            LoggerFactory.getLogger(S3Storage.class).warn("{} does not implement conditional writes (If-None-Match: *);"
+                    + " uploads go without them, and keys stay apart by the manifest's claim alone. Set"
+                    + " strata.s3.conditionalWrites: false to stop trying", endpoint);
         }
     }
 
@@ -269,20 +255,6 @@ public final class S3Storage implements AutoCloseable {
 
     public ResponseInputStream<GetObjectResponse> open(String key) {
         return client.getObject(r -> r.bucket(bucket).key(key));
-    }
-
-    public boolean exists(String key) {
-        try {
-            client.headObject(r -> r.bucket(bucket).key(key));
-            return true;
-        } catch (NoSuchKeyException e) {
-            return false;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     public List<S3Object> list(String prefix) {

@@ -10,6 +10,7 @@ import io.strata.format.Malformed;
 import io.strata.format.RowCounter;
 import io.strata.manifest.ManifestEntry;
 import io.strata.manifest.Manifests;
+import io.strata.manifest.TenantFilter;
 import io.strata.storage.ObjectDigest;
 import io.strata.storage.S3Storage;
 import io.strata.storage.TempFiles;
@@ -67,7 +68,7 @@ public final class Verifier {
                         + config.source() + ", and none in the manifest");
             }
             for (String job : r.job() != null ? List.of(r.job()) : names) {
-                List<ManifestEntry> entries = installed ? manifests.find(c, job, r.from(), r.to(), null) : List.of();
+                List<ManifestEntry> entries = installed ? manifests.find(c, job, r.from(), r.to(), TenantFilter.ALL) : List.of();
                 Set<String> listed = installed ? manifests.keys(c, job) : Set.of();
                 c.rollback();
                 jobs.add(verifyJob(job, entries, listed, r, problems));
@@ -137,7 +138,13 @@ public final class Verifier {
             }
             return o.rows();
         }
-        Path file = TempFiles.next(config.tempDir());
+        Path file;
+        try {
+            file = TempFiles.create(config.tempDir());
+        } catch (IOException e) {
+            throw new StrataException(ErrorCode.CONFIG_INVALID, "strata.tempDir " + config.tempDir()
+                    + ": cannot create a temp file: " + e.getMessage(), e);
+        }
         try {
             ObjectDigest got = storage.download(o.key(), file);
             String mismatch = o.mismatch(got);

@@ -1,5 +1,6 @@
 package io.strata.archive;
 
+import io.strata.storage.Digests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,7 +122,7 @@ class ArchiveFormatsTest extends StrataTestCase {
     }
 
     static String sha256(Path p) throws Exception {
-        return io.strata.storage.S3Storage.digest(Files.newInputStream(p)).sha256();
+        return Digests.digest(Files.newInputStream(p)).sha256();
     }
 
     static List<String> gunzipLines(Path p) throws Exception {

@@ -93,19 +93,14 @@ class ArchiveOptionsTest extends StrataTestCase {
         assertEquals(9, keys.size(), keys.toString());
         assertEquals(3, keys.stream().filter(k -> k.startsWith("ev/a/")).count());
         assertEquals(3, keys.stream().filter(k -> k.startsWith("ev/b/")).count());
-        assertEquals(3, keys.stream().filter(k -> k.startsWith("ev/_null/")).count(), "NULL tenant has its own prefix");
+        assertEquals(3, keys.stream().filter(k -> k.startsWith("ev/~null/")).count(), "NULL tenant has its own prefix");
         assertEquals(30, TestEnv.count("SELECT sum(row_count) FROM " + SCHEMA + ".manifest WHERE tenant IS NULL"));
         assertEquals(1, TestEnv.count("SELECT count(*) FROM " + T));
     }
 
     @Test
     void keepForeverArchivesNothing() throws Exception {
-        String cfg = config("""
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    keep: forever
-                """.formatted(T)).toString();
+        String cfg = config().job("ev", T).keep("forever").write(dir).toString();
         TestEnv.Run run = TestEnv.cli("--config", cfg, "archive");
         assertEquals(0, run.exit(), run.toString());
         assertEquals(91, TestEnv.count("SELECT count(*) FROM " + T));
@@ -114,17 +109,7 @@ class ArchiveOptionsTest extends StrataTestCase {
 
     @Test
     void disabledJobIsSkippedAndNamingItIsAnError() throws Exception {
-        String cfg = config("""
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    enabled: false
-                  - name: other
-                    table: %s
-                    timestampColumn: at
-                    keep: forever
-                """.formatted(T, T)).toString();
+        String cfg = config().job("ev", T).enabled(false).job("other", T).keep("forever").write(dir).toString();
         TestEnv.Run run = TestEnv.cli("--config", cfg, "archive");
         assertEquals(0, run.exit(), run.toString());
         assertEquals(91, TestEnv.count("SELECT count(*) FROM " + T));

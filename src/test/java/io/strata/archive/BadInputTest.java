@@ -3,7 +3,6 @@ package io.strata.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strata.storage.EmbeddedS3;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.net.ServerSocket;
@@ -149,7 +148,7 @@ class BadInputTest extends StrataTestCase {
     @Test
     void wrongS3CredentialsAreRefused() throws Exception {
         Path cfg = jobs(JOB);
-        Files.writeString(cfg, Files.readString(cfg).replace("secretKey: " + EmbeddedS3.SECRET_KEY, "secretKey: wrong"));
+        Files.writeString(cfg, Files.readString(cfg).replace("secretKey: " + TestEnv.SECRET_KEY, "secretKey: wrong"));
         assertBadInput(archiveWith(cfg), "S3_AUTH");
     }
 

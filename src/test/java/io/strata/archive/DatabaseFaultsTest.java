@@ -30,12 +30,7 @@ class DatabaseFaultsTest extends StrataTestCase {
 
     @Test
     void connectionTerminatedMidCopyDeletesNothingAndTheNextRunSucceeds() throws Exception {
-        Path cfg = config("""
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                """.formatted(T));
+        Path cfg = config().job("ev", T).write(dir);
         AtomicInteger killed = new AtomicInteger();
         Thread killer = new Thread(() -> {
             long deadline = System.currentTimeMillis() + 60_000;

@@ -3,19 +3,24 @@ package io.strata.archive;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strata.StrataRuntime;
+import io.strata.app.Instance;
 import io.strata.config.ConfigLoader;
 import io.strata.export.RunSummary;
+import io.strata.testing.Configs;
 import io.strata.testing.FaultyProxy;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** S3 failing under a batch: nothing is deleted, the run is marked failed, the next run succeeds. */
+/**
+ * S3 failing under a batch, for real, through a proxy that breaks the connection: one test per kind of fault
+ * (cut in the middle of a multipart upload, other bytes on the read-back, S3 down when the run starts).
+ * Nothing is deleted, the run is marked failed, the next run succeeds. BatchRouteTest makes each step of the
+ * batch fail in-process, with the code each cause gets.
+ */
 class S3FaultsTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_s3faults";
@@ -27,21 +32,22 @@ class S3FaultsTest extends StrataTestCase {
     }
     FaultyProxy proxy;
     Path config;
+    int rows;
 
     @BeforeEach
     void setUp() throws Exception {
-        // One hour of hard-to-compress rows: ~20 MB raw, ~10 MB gzipped, so the upload is multipart.
-        events(200000, "date_trunc('hour', now()) - interval '3 days' + (g % 3600) * interval '1 second'",
-                "md5(g::text) || md5((g + 1)::text) || md5((g * 7)::text)");
         proxy = new FaultyProxy(s3.port());
-        config = TestEnv.config(dir, proxy.endpoint(), SCHEMA, """
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                """.formatted(T));
-        Files.writeString(config, Files.readString(config).replace("    createBucket: true\n",
-                "    createBucket: true\n    partSize: 5MB\n"));
+        config = Configs.config(proxy.endpoint(), SCHEMA).s3("partSize", "5MB").job("ev", T).write(dir);
+    }
+
+    /**
+     * One hour of hard-to-compress rows, about 50 bytes gzipped each: 200,000 make an object of some 10 MB,
+     * which uploads in 5 MB parts; 20,000 one of 1 MB, in one request.
+     */
+    private void rows(int n) {
+        rows = n;
+        events(n, "date_trunc('hour', now()) - interval '3 days' + (g % 3600) * interval '1 second'",
+                "md5(g::text) || md5((g + 1)::text) || md5((g * 7)::text)");
     }
 
     @AfterEach
@@ -50,20 +56,21 @@ class S3FaultsTest extends StrataTestCase {
     }
 
     private void assertNothingArchived() {
-        assertEquals(200000, TestEnv.count("SELECT count(*) FROM " + T), "every row is still in the table");
+        assertEquals(rows, TestEnv.count("SELECT count(*) FROM " + T), "every row is still in the table");
         assertEquals(0, TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".manifest"));
         assertEquals("failed", TestEnv.column("SELECT status FROM " + SCHEMA + ".run ORDER BY id DESC LIMIT 1").get(0));
     }
 
     private void assertArchived() {
         assertEquals(0, TestEnv.count("SELECT count(*) FROM " + T));
-        assertEquals(200000, TestEnv.count("SELECT sum(row_count) FROM " + SCHEMA + ".manifest"));
+        assertEquals(rows, TestEnv.count("SELECT sum(row_count) FROM " + SCHEMA + ".manifest"));
         assertEquals("succeeded", TestEnv.column("SELECT status FROM " + SCHEMA + ".run ORDER BY id DESC LIMIT 1").get(0));
     }
 
     @Test
     void s3FailingMidUploadDeletesNothingAndTheNextRunSucceeds() {
-        proxy.cutAfter(7L << 20);
+        rows(200_000);
+        proxy.cutAfter(7L << 20);  // in the second part
         TestEnv.Run failed = TestEnv.cli("--config", config.toString(), "archive");
         assertEquals(1, failed.exit(), failed.toString());
         assertTrue(failed.out().contains("FAILED, rolled back"), failed.out());
@@ -77,6 +84,7 @@ class S3FaultsTest extends StrataTestCase {
 
     @Test
     void anObjectReadBackWithOtherBytesThanUploadedDeletesNothing() throws Exception {
+        rows(20_000);
         // The upload arrives intact; one byte of what S3 returns on the read-back differs.
         proxy.corruptNextLargeResponse();
         TestEnv.Run failed = TestEnv.cli("--config", config.toString(), "archive");
@@ -95,15 +103,16 @@ class S3FaultsTest extends StrataTestCase {
 
     @Test
     void s3DownWhenTheRunStartsDeletesNothingAndTheNextRunSucceeds() {
-        try (StrataRuntime rt = StrataRuntime.start(new ConfigLoader().load(config), StrataRuntime.Mode.COMMAND)) {
+        rows(20_000);
+        try (Instance rt = Instance.start(new ConfigLoader().load(config), Instance.Mode.COMMAND)) {
             proxy.down();
-            RunSummary failed = rt.archive("ev", "test");
+            RunSummary failed = rt.strata().archive("ev", "test");
             assertEquals("failed", failed.status(), failed.toString());
             assertTrue(failed.errors().get(0).contains("S3_"), failed.errors().toString());
             assertNothingArchived();
 
             proxy.heal();
-            RunSummary ok = rt.archive("ev", "test");
+            RunSummary ok = rt.strata().archive("ev", "test");
             assertEquals("succeeded", ok.status(), ok.toString());
             assertArchived();
         }

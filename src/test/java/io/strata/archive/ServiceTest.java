@@ -1,18 +1,23 @@
 package io.strata.archive;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.strata.testing.Child;
+import io.strata.testing.Configs;
+import io.strata.testing.HoldingProxy;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The long-lived service archives on its schedule and stops cleanly on SIGTERM. */
+/**
+ * The long-lived service archives on its schedule and stops cleanly on SIGTERM: the test holds a batch
+ * between its upload and its commit (at its read-back, through a {@link HoldingProxy}), sends SIGTERM,
+ * and only then lets the batch go on.
+ */
 class ServiceTest extends StrataTestCase {
 
     static final String SCHEMA = "strata_t_service";
@@ -30,31 +35,33 @@ class ServiceTest extends StrataTestCase {
     }
 
     @Test
-    void serviceArchivesOnItsScheduleAndStopsCleanlyOnSigterm() throws Exception {
-        Path cfg = config("""
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    schedule: "0/2 * * * * ?"
-                    concurrency: 1
-                """.formatted(T));
-        Path log = dir.resolve("service.log");
-        Process p = TestEnv.child(List.of("-Xmx256m"), "--config", cfg.toString(), "run")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (countManifests() < 5 && System.currentTimeMillis() < deadline && p.isAlive()) {
-            Thread.sleep(100);
+    void serviceArchivesOnItsScheduleAndOnSigtermCommitsTheBatchInFlightAndClosesItsRunAsStopped() throws Exception {
+        try (HoldingProxy proxy = new HoldingProxy(s3.port())) {
+            Path cfg = Configs.config(proxy.endpoint(), SCHEMA).job("ev", T).schedule("0/2 * * * * ?").concurrency(1).write(dir);
+            // The fifth batch's read-back: four batches have committed, the fifth is between upload and commit.
+            HoldingProxy.Hold fifth = proxy.hold("GET", HoldingProxy.OBJECT, 4);
+            Child service = Child.start(dir.resolve("service.log"), "--config", cfg.toString(), "run");
+            try {
+                String key = fifth.await(Duration.ofSeconds(120), service::log).substring("/test/".length());
+                assertEquals(4, countManifests(), "the schedule fired and archived:\n" + service.log());
+                service.terminate();
+                service.awaitLog("stopping; a batch in flight commits or rolls back first", Duration.ofSeconds(60));
+                fifth.release();
+                assertEquals(143, service.exit(Duration.ofSeconds(120)), service.log());
+                String out = service.log();
+                assertEquals(1, TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".manifest WHERE object_key = '" + key + "'"),
+                        "the batch in flight committed:\n" + out);
+                assertEquals(5, countManifests(), "no batch started after SIGTERM:\n" + out);
+                assertEquals(0, TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".run WHERE status = 'running'"),
+                        "the run in progress was closed:\n" + out);
+                assertEquals(List.of("schedule", "stopped", "5", "43"), TestEnv.column("SELECT unnest(ARRAY[trigger, status,"
+                        + " partitions_done::text, partitions_skipped::text]) FROM " + SCHEMA + ".run"), out);
+                assertEquals(48000, TestEnv.count("SELECT count(*) FROM " + T) + TestEnv.count(
+                        "SELECT coalesce(sum(row_count), 0) FROM " + SCHEMA + ".manifest"), "every row in the table or an object");
+            } finally {
+                service.destroy();
+            }
         }
-        assertTrue(countManifests() >= 5, "the schedule fired and archived:\n" + Files.readString(log));
-        p.destroy(); // SIGTERM, mid-run
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "stopped");
-        String out = Files.readString(log);
-        assertTrue(out.contains("stopping; a batch in flight commits or rolls back first"), out);
-        assertEquals(0, TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".run WHERE status = 'running'"),
-                "the run in progress was closed:\n" + out);
-        assertEquals(48000, TestEnv.count("SELECT count(*) FROM " + T) + TestEnv.count(
-                "SELECT coalesce(sum(row_count), 0) FROM " + SCHEMA + ".manifest"), "every row in the table or an object");
     }
 
     private static long countManifests() {

@@ -52,6 +52,7 @@ class ConfigLoaderTest {
         assertNull(j.tenantColumn());
         assertEquals("archive", c.s3().bucket());
         assertTrue(c.s3().createBucket(), "embedded S3 creates its bucket");
+        assertEquals(StrataConfig.S3Config.PayloadSigning.UNSIGNED, c.s3().payloadSigning());
         assertEquals("strata", c.schema());
         assertEquals(6, c.database().poolSize(), "the job's 2 batches, a restore's 2 objects, and 2 more");
     }
@@ -100,5 +101,57 @@ class ConfigLoaderTest {
                   jobs: [ { name: off, table: a, timestampColumn: at, keep: P1D } ]
                 """, Map.of()));
         assertTrue(e.getMessage().contains("strata.jobs[0].name") && e.getMessage().contains("quotes"), e.getMessage());
+    }
+
+    @Test
+    void payloadSigningTakesItsThreeModesAndRefusesAnythingElse() throws Exception {
+        for (StrataConfig.S3Config.PayloadSigning mode : StrataConfig.S3Config.PayloadSigning.values()) {
+            StrataConfig c = load("""
+                    strata:
+                      database: { url: "jdbc:postgresql://h/db" }
+                      s3: { endpoint: "http://minio:9000", payloadSigning: %s }
+                    """.formatted(mode.name().toLowerCase()), Map.of());
+            assertEquals(mode, c.s3().payloadSigning());
+        }
+        StrataException e = assertThrows(StrataException.class, () -> load("""
+                strata:
+                  database: { url: "jdbc:postgresql://h/db" }
+                  s3: { payloadSigning: aws-chunked }
+                """, Map.of()));
+        assertEquals(ErrorCode.CONFIG_INVALID, e.code());
+        assertTrue(e.getMessage().contains("strata.s3.payloadSigning") && e.getMessage().contains("unsigned, signed or chunked"),
+                e.getMessage());
+    }
+
+    @Test
+    void acceptOnDeleteIsAListOfSchemaTableConstraintAndEmptyByDefault() throws Exception {
+        StrataConfig c = load("""
+                strata:
+                  database: { url: "jdbc:postgresql://h/db" }
+                  jobs:
+                    - { name: a, table: orders, timestampColumn: at, keep: P1D }
+                    - name: b
+                      table: orders
+                      timestampColumn: at
+                      keep: P1D
+                      acceptOnDelete: [public.order_items.order_items_order_id_fkey, "s.t.with.dots"]
+                """, Map.of());
+        assertEquals(java.util.List.of(), c.jobs().get(0).acceptOnDelete());
+        assertEquals(java.util.List.of("public.order_items.order_items_order_id_fkey", "s.t.with.dots"),
+                c.jobs().get(1).acceptOnDelete());
+        StrataException notAList = assertThrows(StrataException.class, () -> load("""
+                strata:
+                  database: { url: "jdbc:postgresql://h/db" }
+                  jobs: [ { name: a, table: t, timestampColumn: at, keep: P1D, acceptOnDelete: public.x.y } ]
+                """, Map.of()));
+        assertTrue(notAList.getMessage().contains("strata.jobs[0].acceptOnDelete") && notAList.getMessage().contains("list"),
+                notAList.getMessage());
+        StrataException unqualified = assertThrows(StrataException.class, () -> load("""
+                strata:
+                  database: { url: "jdbc:postgresql://h/db" }
+                  jobs: [ { name: a, table: t, timestampColumn: at, keep: P1D, acceptOnDelete: [x_fkey] } ]
+                """, Map.of()));
+        assertTrue(unqualified.getMessage().contains("\"x_fkey\"") && unqualified.getMessage().contains("schema.table.constraint"),
+                unqualified.getMessage());
     }
 }

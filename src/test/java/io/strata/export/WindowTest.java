@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WindowTest {
@@ -45,7 +46,7 @@ class WindowTest {
     @Test
     void cutoffIsTheStartOfTheWindowHoldingNowMinusKeep() {
         JobConfig job = new JobConfig("j", "public", "t", "at", "P2D", Duration.ofDays(2), null, Duration.ofHours(1),
-                JobConfig.Format.CSV, "0 0 3 * * ?", null, true, true, 1, ZoneId.of("UTC"));
+                JobConfig.Format.CSV, "0 0 3 * * ?", null, true, true, 1, ZoneId.of("UTC"), List.of());
         ZonedDateTime now = ZonedDateTime.of(2026, 11, 21, 16, 45, 0, 0, ZoneId.of("UTC"));
         assertEquals(LocalDateTime.of(2026, 11, 19, 16, 0), PartitionFinder.cutoff(job, now));
     }

@@ -2,6 +2,7 @@ package io.strata.management;
 
 import static io.strata.management.ServiceProcess.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.storage.EmbeddedS3;
@@ -57,6 +58,46 @@ class HealthTest {
             assertEquals(503, down.get().statusCode(), down.get().body());
             assertTrue(down.get().body().contains("\"status\":\"DOWN\""), down.get().body());
             assertTrue(down.get().body().contains("\"name\":\"s3\""), "names the check that failed: " + down.get().body());
+        } finally {
+            s3.close();
+        }
+    }
+
+    @Test
+    void aFailedCheckIsNamedWithAFixedLineAndItsErrorGoesToTheLogOnce() throws Exception {
+        TestEnv.resetSchema(SCHEMA);
+        TestEnv.sql("CREATE SCHEMA " + SCHEMA, "CREATE TABLE " + SCHEMA + ".t (id bigint, at timestamptz)",
+                "CREATE INDEX ON " + SCHEMA + ".t (at)");
+        EmbeddedS3 s3 = TestEnv.s3(dir.resolve("s3"));
+        String port = String.valueOf(s3.port());
+        try (ServiceProcess service = new ServiceProcess(dir, s3.endpoint(), SCHEMA, """
+                  - name: t
+                    table: %s.t
+                    timestampColumn: at
+                    keep: P2D
+                """.formatted(SCHEMA))) {
+            s3.close();
+            AtomicReference<HttpResponse<String>> down = new AtomicReference<>();
+            await("health to go DOWN", Duration.ofSeconds(30), () -> {
+                try {
+                    down.set(service.get("/observe/health?exposureLevel=full&stackTrace=true&data=true"));
+                    return down.get().statusCode() == 503;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            for (int i = 0; i < 3; i++) {
+                down.set(service.get("/observe/health?exposureLevel=full&stackTrace=true&data=true"));
+            }
+            String body = down.get().body().replaceAll("\\s", "");
+            assertEquals(503, down.get().statusCode(), body);
+            assertTrue(body.contains("\"name\":\"s3\"") && body.contains("\"message\":\"thebucketdoesnotanswer(seethelog)\""), body);
+            for (String leak : new String[] {"127.0.0.1", port, "Exception", "error-message", "stacktrace", "http"}) {
+                assertFalse(body.contains(leak), "no '" + leak + "' in " + body);
+            }
+            String log = service.log();
+            assertTrue(log.contains("health check s3 is DOWN") && log.contains(port), "the log has the error: " + log);
+            assertEquals(1, log.split("health check s3 is DOWN", -1).length - 1, "once, not at every probe");
         } finally {
             s3.close();
         }

@@ -2,10 +2,12 @@ package io.strata.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.strata.figures.Due;
+import io.strata.figures.LastRun;
+import io.strata.figures.Totals;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AlertsTest {
@@ -13,45 +15,50 @@ class AlertsTest {
     static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
     static final String HOURLY = "0 0 * * * ?";
 
-    static Report.Job job(String schedule, Report.LastRun last, Report.Due due) {
-        Report.Totals none = new Report.Totals(0, 0, 0, 0, 0, 0, 0);
-        return new Report.Job("j", "s.t", true, "P2D", "PT1H", schedule, none, due, null, new Report.Storage(0, 0, 0), last, null);
+    /** When a job first ran, and when it last succeeded. */
+    record Runs(Instant first, Instant lastSuccess) {}
+
+    static Report.Job job(String schedule, LastRun last, Due due, Runs runs) {
+        Totals none = new Totals(0, 0, 0, 0, 0, 0, 0);
+        return new Report.Job("j", "s.t", true, "P2D", "PT1H", schedule, none, due, null, new Report.Storage(0, 0, 0), last,
+                runs == null ? null : runs.lastSuccess(), runs == null ? null : runs.first());
     }
 
-    static Report.LastRun run(String status) {
-        return new Report.LastRun(7, "schedule", NOW.minusSeconds(600), NOW.minusSeconds(500), status, 4, 1, 10, "boom");
+    static LastRun run(String status) {
+        return new LastRun(7, "schedule", NOW.minusSeconds(600), NOW.minusSeconds(500), status, 4, 1, 10, "boom", 100_000L);
     }
 
-    static List<String> kinds(Report.Job job, History.Runs runs) {
-        return ReportBuilder.alerts(List.of(job), runs == null ? Map.of() : Map.of("j", runs), NOW).stream()
-                .map(Report.Alert::kind).toList();
+    static List<String> kinds(String schedule, LastRun last, Due due, Runs runs) {
+        return ReportBuilder.alerts(List.of(job(schedule, last, due, runs)), NOW).stream().map(Report.Alert::kind).toList();
     }
 
     @Test
     void aFailedOrPartialLastRunIsAnAlertAndASucceededOneIsNot() {
-        History.Runs fine = new History.Runs(NOW.minusSeconds(900), NOW.minusSeconds(500));
-        assertEquals(List.of("FAILED"), kinds(job(HOURLY, run("partial"), null), fine));
-        assertEquals(List.of("FAILED"), kinds(job(HOURLY, run("failed"), null), fine));
-        assertEquals(List.of(), kinds(job(HOURLY, run("succeeded"), null), fine));
+        Runs fine = new Runs(NOW.minusSeconds(900), NOW.minusSeconds(500));
+        assertEquals(List.of("FAILED"), kinds(HOURLY, run("partial"), null, fine));
+        assertEquals(List.of("FAILED"), kinds(HOURLY, run("failed"), null, fine));
+        assertEquals(List.of(), kinds(HOURLY, run("succeeded"), null, fine));
     }
 
     @Test
     void noSuccessForTwiceTheScheduleIntervalIsStaleCountedFromTheFirstRunWhenThereWasNone() {
-        Report.Job hourly = job(HOURLY, run("stopped"), null);
-        assertEquals(List.of(), kinds(hourly, new History.Runs(NOW.minus(Duration.ofHours(5)), NOW.minus(Duration.ofMinutes(110)))));
-        assertEquals(List.of("STALE"), kinds(hourly, new History.Runs(NOW.minus(Duration.ofHours(5)), NOW.minus(Duration.ofMinutes(130)))));
-        assertEquals(List.of(), kinds(hourly, new History.Runs(NOW.minus(Duration.ofMinutes(30)), null)), "too new to tell");
-        assertEquals(List.of("STALE"), kinds(hourly, new History.Runs(NOW.minus(Duration.ofHours(3)), null)));
-        assertEquals(List.of(), kinds(job(HOURLY, null, null), null), "a job that never ran has no history to judge");
+        LastRun stopped = run("stopped");
+        assertEquals(List.of(), kinds(HOURLY, stopped, null, new Runs(NOW.minus(Duration.ofHours(5)), NOW.minus(Duration.ofMinutes(110)))));
+        assertEquals(List.of("STALE"), kinds(HOURLY, stopped, null, new Runs(NOW.minus(Duration.ofHours(5)), NOW.minus(Duration.ofMinutes(130)))));
+        assertEquals(List.of(), kinds(HOURLY, stopped, null, new Runs(NOW.minus(Duration.ofMinutes(30)), null)), "too new to tell");
+        assertEquals(List.of("STALE"), kinds(HOURLY, stopped, null, new Runs(NOW.minus(Duration.ofHours(3)), null)));
+        assertEquals(List.of(), kinds(HOURLY, null, null, null), "a job that never ran has no history to judge");
     }
 
     @Test
     void lagBeyondOneBatchAndOneScheduleIntervalIsAnAlert() {
-        History.Runs fine = new History.Runs(NOW.minusSeconds(900), NOW.minusSeconds(500));
+        Runs fine = new Runs(NOW.minusSeconds(900), NOW.minusSeconds(500));
         long allowance = Duration.ofHours(2).toSeconds();
-        Report.Due onTime = new Report.Due(50, NOW.minus(Duration.ofDays(2)).minusSeconds(allowance), 172800, allowance, allowance);
-        Report.Due late = new Report.Due(50, NOW.minus(Duration.ofDays(2)).minusSeconds(allowance + 1), 172800, allowance + 1, allowance);
-        assertEquals(List.of(), kinds(job(HOURLY, run("succeeded"), onTime), fine));
-        assertEquals(List.of("LAG"), kinds(job(HOURLY, run("succeeded"), late), fine));
+        Due onTime = new Due(3, 50, NOW.minus(Duration.ofDays(2)).minusSeconds(allowance), 172800 + allowance, allowance,
+                allowance, 172800, null);
+        Due late = new Due(3, 50, NOW.minus(Duration.ofDays(2)).minusSeconds(allowance + 1), 172800 + allowance + 1,
+                allowance + 1, allowance, 172800, null);
+        assertEquals(List.of(), kinds(HOURLY, run("succeeded"), onTime, fine));
+        assertEquals(List.of("LAG"), kinds(HOURLY, run("succeeded"), late, fine));
     }
 }

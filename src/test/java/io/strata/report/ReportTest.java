@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.strata.cli.Human;
+import io.strata.text.Human;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Files;
@@ -49,17 +49,10 @@ class ReportTest extends StrataTestCase {
                 "CREATE FUNCTION " + SCHEMA + ".hold() RETURNS trigger LANGUAGE plpgsql AS"
                         + " $$ BEGIN IF OLD.id = 8 THEN RAISE EXCEPTION 'row % is on legal hold', OLD.id; END IF; RETURN OLD; END $$",
                 "CREATE TRIGGER hold BEFORE DELETE ON " + SCHEMA + ".audit FOR EACH ROW EXECUTE FUNCTION " + SCHEMA + ".hold()");
-        config = TestEnv.config(dir, s3.endpoint(), SCHEMA, "  report: { pricePerGbMonth: 2500 }\n", """
-                  - name: events
-                    table: %1$s.events
-                    timestampColumn: at
-                    keep: P2D
-                  - name: audit
-                    table: %1$s.audit
-                    timestampColumn: at
-                    keep: P1D
-                    schedule: "0 0 * * * ?"
-                """.formatted(SCHEMA));
+        config = config().set("report", "{ pricePerGbMonth: 2500 }")
+                .job("events", SCHEMA + ".events")
+                .job("audit", SCHEMA + ".audit").keep("P1D").schedule("0 0 * * * ?")
+                .write(dir);
         assertEquals(0, TestEnv.cli("--config", config.toString(), "archive", "--job", "events").exit());
         assertEquals(1, TestEnv.cli("--config", config.toString(), "archive", "--job", "audit").exit(), "audit's run is partial");
         // two objects restored (the restore command marks them so)
@@ -117,7 +110,11 @@ class ReportTest extends StrataTestCase {
         long held = TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".audit");
         assertEquals(100, held, "the held row's hour stayed");
         assertEquals(held, audit.at("/due/rows").asLong());
-        assertTrue(audit.at("/due/lagSeconds").asLong() > 3 * 86400, audit.toString());
+        assertEquals(1, audit.at("/due/partitions").asInt(), "the held row's hour");
+        assertTrue(audit.at("/due/lagPastKeepSeconds").asLong() > 3 * 86400, audit.toString());
+        assertEquals(audit.at("/due/oldestDueAgeSeconds").asLong() - 86400, audit.at("/due/lagPastKeepSeconds").asLong(),
+                "the oldest due row's age, less keep P1D");
+        assertEquals(3600 + 3600, audit.at("/due/allowanceSeconds").asLong(), "one batch and one hourly interval");
         assertEquals("partial", audit.at("/lastRun/status").asText());
 
         Map<String, String> alerts = new HashMap<>();
@@ -167,6 +164,8 @@ class ReportTest extends StrataTestCase {
         String jobLine = lines.stream().filter(l -> l.startsWith("job,audit,,")).findFirst().orElseThrow();
         String[] job = jobLine.split(",", -1);
         assertEquals(job(r, "audit").at("/due/rows").asText(), job[header.indexOf("rows_due")]);
+        assertEquals(job(r, "audit").at("/due/oldestDueAgeSeconds").asText(), job[header.indexOf("oldest_due_age_seconds")]);
+        assertEquals(job(r, "audit").at("/due/lagPastKeepSeconds").asText(), job[header.indexOf("lag_past_keep_seconds")]);
         assertEquals("partial", job[header.indexOf("last_run_status")]);
     }
 

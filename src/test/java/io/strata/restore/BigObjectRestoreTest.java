@@ -51,12 +51,7 @@ class BigObjectRestoreTest extends StrataTestCase {
     @Test
     void anObjectFarLargerThanTheHeapRestoresWithFlatMemory() throws Exception {
         long before = checksum();
-        Path config = config("""
-                  - name: big
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                """.formatted(T));
+        Path config = config().job("big", T).write(dir);
         TestEnv.archiveAll(config, SCHEMA, T, 1);
         assertTrue(TestEnv.count("SELECT raw_bytes FROM " + SCHEMA + ".manifest") > 330L << 20, "some 350 MB of CSV");
 

@@ -1,12 +1,13 @@
 package io.strata.restore;
 
+import io.strata.storage.Digests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.config.ConfigLoader;
-import io.strata.storage.EmbeddedS3;
+import io.strata.storage.Durability;
 import io.strata.storage.S3Storage;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
@@ -48,13 +49,7 @@ class CorruptObjectTest extends StrataTestCase {
     }
 
     private void archive(String format) {
-        config = config("""
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    format: %s
-                """.formatted(T, format)).toString();
+        config = config().job("ev", T).format(format).write(dir).toString();
         TestEnv.Run run = TestEnv.cli("--config", config, "archive");
         assertEquals(0, run.exit(), run.toString());
         assertEquals(0, TestEnv.count("SELECT count(*) FROM " + T));
@@ -69,8 +64,8 @@ class CorruptObjectTest extends StrataTestCase {
     }
 
     private S3Storage storage() {
-        return S3Storage.connect(new ConfigLoader().load(Path.of(config)).s3(), s3.endpoint(), EmbeddedS3.ACCESS_KEY,
-                EmbeddedS3.SECRET_KEY);
+        return S3Storage.connect(new ConfigLoader().load(Path.of(config)).s3(), s3.endpoint(), TestEnv.ACCESS_KEY,
+                TestEnv.SECRET_KEY, Durability.REMOTE);
     }
 
     private long rowsOfHour(int hour) {
@@ -146,7 +141,7 @@ class CorruptObjectTest extends StrataTestCase {
             storage.client().putObject(r -> r.bucket("test").key(key), RequestBody.fromBytes(bytes));
         }
         TestEnv.sql("UPDATE " + SCHEMA + ".manifest SET gzip_bytes = " + bytes.length + ", sha256 = '"
-                + S3Storage.digest(new java.io.ByteArrayInputStream(bytes)).sha256() + "' WHERE object_key = '" + key + "'");
+                + Digests.digest(new java.io.ByteArrayInputStream(bytes)).sha256() + "' WHERE object_key = '" + key + "'");
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.strata.restore;
 
+import io.strata.storage.Digests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.config.ConfigLoader;
-import io.strata.storage.EmbeddedS3;
+import io.strata.storage.Durability;
 import io.strata.storage.S3Storage;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
@@ -120,24 +121,10 @@ class RoundTripTest extends StrataTestCase {
     }
 
     private String configFor(String format) {
-        return config("""
-                  - name: all
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    format: %s
-                    zone: Europe/Berlin
-                  - name: keyed
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    format: %s
-                  - name: docs
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    format: %s
-                """.formatted(T, format, K, format, J, format)).toString();
+        return config().job("all", T).format(format).zone("Europe/Berlin")
+                .job("keyed", K).format(format)
+                .job("docs", J).format(format)
+                .write(dir).toString();
     }
 
     @Test
@@ -184,11 +171,11 @@ class RoundTripTest extends StrataTestCase {
         }
         byte[] bytes = gz.toByteArray();
         try (S3Storage storage = S3Storage.connect(new ConfigLoader().load(Path.of(configFor("jsonl"))).s3(), s3.endpoint(),
-                EmbeddedS3.ACCESS_KEY, EmbeddedS3.SECRET_KEY)) {
+                TestEnv.ACCESS_KEY, TestEnv.SECRET_KEY, Durability.REMOTE)) {
             storage.client().putObject(r -> r.bucket("test").key(key), RequestBody.fromBytes(bytes));
         }
         TestEnv.sql("UPDATE " + SCHEMA + ".manifest SET gzip_bytes = " + bytes.length + ", sha256 = '"
-                + S3Storage.digest(new ByteArrayInputStream(bytes)).sha256() + "' WHERE object_key = '" + key + "'");
+                + Digests.digest(new ByteArrayInputStream(bytes)).sha256() + "' WHERE object_key = '" + key + "'");
     }
 
     private List<String> lines(String key) throws Exception {

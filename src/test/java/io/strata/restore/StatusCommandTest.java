@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
-import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,18 +31,9 @@ class StatusCommandTest extends StrataTestCase {
                 "INSERT INTO " + T + " SELECT g, timestamptz '2025-06-01 00:00+00' + (g % 3) * interval '1 hour'"
                         + " FROM generate_series(1, 60) g",
                 "INSERT INTO " + T + " SELECT g, now() FROM generate_series(101, 105) g");
-        config = config("""
-                  - name: ev
-                    table: %s
-                    timestampColumn: at
-                    keep: P2D
-                    schedule: "0 15 3 * * ?"
-                  - name: paused
-                    table: %s.gone
-                    timestampColumn: at
-                    keep: P1D
-                    enabled: false
-                """.formatted(T, SCHEMA)).toString();
+        config = config().job("ev", T).schedule("0 15 3 * * ?")
+                .job("paused", SCHEMA + ".gone").keep("P1D").enabled(false)
+                .write(dir).toString();
     }
 
     private JsonNode status() throws Exception {
@@ -57,26 +47,34 @@ class StatusCommandTest extends StrataTestCase {
         JsonNode fresh = status();
         JsonNode ev = fresh.at("/jobs/0");
         assertEquals("ev", ev.get("job").asText());
-        assertEquals(3, ev.get("duePartitions").asInt(), fresh.toString());
-        assertEquals(60, ev.get("dueRows").asLong());
-        assertTrue(ev.get("lagSeconds").asLong() > 2 * 86_400, "the oldest due row is older than keep");
-        assertEquals(0, ev.get("objects").asLong());
+        assertEquals(3, ev.at("/due/partitions").asInt(), fresh.toString());
+        assertEquals(60, ev.at("/due/rows").asLong());
+        assertEquals("2025-06-01T00:00:00Z", ev.at("/due/oldestDueRow").asText());
+        long age = ev.at("/due/oldestDueAgeSeconds").asLong();
+        assertTrue(age > 2 * 86_400, "the oldest due row is older than keep");
+        assertEquals(age - 2 * 86_400, ev.at("/due/lagPastKeepSeconds").asLong(), "the same row, past keep P2D");
+        assertEquals(3600 + 86_400, ev.at("/due/allowanceSeconds").asLong(), "one batch and one daily interval");
+        assertEquals(0, ev.at("/archived/objects").asLong());
         assertTrue(ev.get("lastRun").isNull());
         assertTrue(ev.get("nextRun").asText().contains("T03:15"), ev.toString());
         JsonNode paused = fresh.at("/jobs/1");
         assertFalse(paused.get("enabled").asBoolean());
-        assertTrue(paused.get("duePartitions").isNull() && paused.get("nextRun").isNull(), paused.toString());
+        assertTrue(paused.get("due").isNull() && paused.get("nextRun").isNull(), paused.toString());
         assertEquals(0, TestEnv.count("SELECT count(*) FROM pg_tables WHERE schemaname = '" + SCHEMA
                 + "' AND tablename = 'manifest'"), "status reads only: it creates nothing");
 
         assertEquals(0, TestEnv.cli("--config", config, "archive").exit());
         ev = status().at("/jobs/0");
-        assertEquals(0, ev.get("duePartitions").asInt());
-        assertTrue(ev.get("lagSeconds").isNull());
-        assertEquals(3, ev.get("objects").asLong());
-        assertEquals(60, ev.get("rows").asLong());
-        assertTrue(ev.get("gzipBytes").asLong() > 0);
-        assertEquals("succeeded", ev.get("lastResult").asText());
+        assertEquals(0, ev.at("/due/partitions").asInt());
+        assertTrue(ev.at("/due/oldestDueRow").isNull());
+        assertEquals(0, ev.at("/due/oldestDueAgeSeconds").asLong(), "nothing due: no lag of either kind");
+        assertEquals(0, ev.at("/due/lagPastKeepSeconds").asLong());
+        assertEquals(3, ev.at("/archived/objects").asLong());
+        assertEquals(60, ev.at("/archived/rows").asLong());
+        assertTrue(ev.at("/archived/gzipBytes").asLong() > 0);
+        assertEquals("succeeded", ev.at("/lastRun/status").asText());
+        assertTrue(ev.at("/lastRun/millis").asLong() > 0);
+        assertEquals(ev.at("/lastRun/end").asText(), ev.get("lastSuccess").asText());
         assertEquals(0, ev.get("failures24h").asLong());
 
         assertEquals(0, TestEnv.cli("--config", config, "restore", "--job", "ev", "--from", "2025-06-01", "--to",
@@ -86,10 +84,10 @@ class StatusCommandTest extends StrataTestCase {
                 "INSERT INTO " + SCHEMA + ".run (job, instance, trigger, status, ended_at)"
                         + " VALUES ('ev', 'test', 'schedule', 'failed', now())");
         ev = status().at("/jobs/0");
-        assertEquals(3, ev.get("restoredObjects").asLong());
-        assertEquals(60, ev.get("dueRows").asLong(), "restored rows are old: due again");
+        assertEquals(3, ev.at("/archived/restoredObjects").asLong());
+        assertEquals(60, ev.at("/due/rows").asLong(), "restored rows are old: due again");
         assertEquals(3, ev.get("failures24h").asLong(), "two failed batches and one run that failed whole");
-        assertEquals("failed", ev.get("lastResult").asText());
+        assertEquals("failed", ev.at("/lastRun/status").asText());
 
         TestEnv.Run human = TestEnv.cli("--config", config, "status");
         assertEquals(0, human.exit(), human.toString());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class ReadBackTest {
     }
 
     private static ReadBack compare(byte[] stored) throws Exception {
-        return S3Storage.compare(new ByteArrayInputStream(stored), new ByteArrayInputStream(FILE));
+        return Digests.compare(new ByteArrayInputStream(stored), new ByteArrayInputStream(FILE));
     }
 
     @Test
@@ -27,7 +28,7 @@ class ReadBackTest {
         ReadBack r = compare(FILE.clone());
         assertTrue(r.identical());
         assertEquals(FILE.length, r.size());
-        assertEquals(S3Storage.digest(new ByteArrayInputStream(FILE)).sha256(), r.sha256());
+        assertEquals(Digests.digest(new ByteArrayInputStream(FILE)).sha256(), r.sha256());
     }
 
     @Test
@@ -38,7 +39,7 @@ class ReadBackTest {
             ReadBack r = compare(stored);
             assertFalse(r.identical());
             assertEquals(at, r.firstDifference());
-            assertEquals(S3Storage.digest(new ByteArrayInputStream(stored)).sha256(), r.sha256(), "the hash of what S3 holds");
+            assertEquals(Digests.digest(new ByteArrayInputStream(stored)).sha256(), r.sha256(), "the hash of what S3 holds");
         }
     }
 
@@ -53,5 +54,14 @@ class ReadBackTest {
         assertEquals(FILE.length + 3, longer.size());
 
         assertEquals(0, compare(new byte[0]).firstDifference());
+    }
+
+    @Test
+    void theFramingOfAChunkedUploadIsRecognisedAndAGzipStreamIsNot() {
+        assertTrue(S3Storage.chunkFramed("1d9;chunk-signature=0a1b".getBytes(StandardCharsets.ISO_8859_1)));
+        assertTrue(S3Storage.chunkFramed("10000;chunk-signature=".getBytes(StandardCharsets.ISO_8859_1)));
+        assertFalse(S3Storage.chunkFramed(new byte[] {0x1f, (byte) 0x8b, 8, 0}));
+        assertFalse(S3Storage.chunkFramed("1d9\r\nchunk-signature=".getBytes(StandardCharsets.ISO_8859_1)));
+        assertFalse(S3Storage.chunkFramed(new byte[0]));
     }
 }

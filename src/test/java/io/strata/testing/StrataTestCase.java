@@ -31,6 +31,11 @@ public abstract class StrataTestCase {
         s3.close();
     }
 
+    /** A config against this S3 and schema, to add jobs to and write: {@code config().job("ev", table).write(dir)}. */
+    protected Configs config() {
+        return Configs.config(s3.endpoint(), schema());
+    }
+
     /** A config file for these jobs ({@code jobsYaml}: list items indented two spaces) against this S3. */
     protected Path config(String jobsYaml) {
         return TestEnv.config(dir, s3.endpoint(), schema(), jobsYaml);

@@ -6,10 +6,8 @@ import io.strata.cli.Cli;
 import io.strata.storage.EmbeddedS3;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -33,6 +31,10 @@ public final class TestEnv {
     public static final String DB = env("STRATA_TEST_DB", "strata_test");
     public static final String URL = SERVER + DB;
     public static final String USER = env("STRATA_TEST_PGUSER", "postgres");
+
+    /** The credentials of the tests' S3 servers, which child processes reach too. */
+    public static final String ACCESS_KEY = "strata-test";
+    public static final String SECRET_KEY = "strata-test-secret";
 
     private static boolean created;
 
@@ -109,40 +111,23 @@ public final class TestEnv {
     /** An S3 server over HTTP whose objects live under {@code dir}. */
     public static EmbeddedS3 s3(Path dir) {
         try {
-            return EmbeddedS3.start(dir, 0);
+            return EmbeddedS3.start(dir, 0, ACCESS_KEY, SECRET_KEY);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     /**
-     * Writes a config file: database {@code strata_test}, the given S3 endpoint with bucket {@code test}
-     * (created), Strata's tables in {@code schema}, and {@code jobsYaml} (list items, indented two spaces).
+     * Writes a config file: the test database, the given S3 endpoint with bucket {@code test} (created),
+     * Strata's tables in {@code schema}, and {@code jobsYaml} (list items, indented two spaces). {@link Configs}
+     * builds the same file from code.
      */
     public static Path config(Path dir, String endpoint, String schema, String jobsYaml) {
         return config(dir, endpoint, schema, "", jobsYaml);
     }
 
     public static Path config(Path dir, String endpoint, String schema, String extraYaml, String jobsYaml) {
-        String yaml = "strata:\n"
-                + "  database: { url: \"" + URL + "\", user: " + USER + " }\n"
-                + "  s3:\n"
-                + "    bucket: test\n"
-                + "    endpoint: \"" + endpoint + "\"\n"
-                + "    accessKey: " + EmbeddedS3.ACCESS_KEY + "\n"
-                + "    secretKey: " + EmbeddedS3.SECRET_KEY + "\n"
-                + "    createBucket: true\n"
-                + "  schema: " + schema + "\n"
-                + "  tempDir: " + dir.resolve("tmp") + "\n"
-                + extraYaml
-                + "  jobs:\n" + jobsYaml;
-        try {
-            Path file = dir.resolve("strata-" + schema + ".yaml");
-            Files.writeString(file, yaml);
-            return file;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Configs.config(endpoint, schema).extraYaml(extraYaml).jobsYaml(jobsYaml).write(dir);
     }
 
     /** The result of a command run in this JVM. */
@@ -166,7 +151,7 @@ public final class TestEnv {
         return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** Starts {@code java -cp <test classpath> io.strata.StrataApplication ARGS} as a child process. */
+    /** Starts {@code java -cp <test classpath> io.strata.cli.StrataApplication ARGS} as a child process. */
     public static ProcessBuilder child(List<String> jvmArgs, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -177,7 +162,7 @@ public final class TestEnv {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         cmd.add(String.join(java.io.File.pathSeparator, java.util.Arrays.stream(cp.split(java.io.File.pathSeparator))
                 .filter(s -> !s.isBlank()).toList()));
-        cmd.add("io.strata.StrataApplication");
+        cmd.add("io.strata.cli.StrataApplication");
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd);
     }

@@ -1,0 +1,215 @@
+package io.strata.app;
+
+import io.strata.ErrorCode;
+import io.strata.StrataException;
+import io.strata.commands.Routes;
+import io.strata.commands.Strata;
+import io.strata.commands.StrataReader;
+import io.strata.config.StrataConfig;
+import io.strata.db.Database;
+import io.strata.export.DuePartitions;
+import io.strata.export.JobRunner;
+import io.strata.export.Jobs;
+import io.strata.export.Progress;
+import io.strata.export.RunContext;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.strata.management.Management;
+import io.strata.management.StrataMetrics;
+import io.strata.manifest.RunLog;
+import io.strata.manifest.SchemaInstaller;
+import io.strata.storage.Durability;
+import io.strata.storage.EmbeddedS3;
+import io.strata.storage.S3Storage;
+import io.strata.storage.TempFiles;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Strata started and stopped: the database pool and the jobs checked against their tables, Strata's
+ * schema, S3 (and the embedded server), the temp directory, Camel with the routes, and for the service
+ * the operators' console. One-shot commands and the service each start one and close it when done.
+ */
+public final class Instance implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Instance.class);
+
+    /** What runs. */
+    public enum Mode {
+        /** The long-lived service: schedules fire, the console listens. */
+        SERVICE,
+        /** A one-shot command: the routes run when a command sends to them. */
+        COMMAND
+    }
+
+    private final StrataConfig config;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
+    private Main main;
+    private Database database;
+    private S3Storage storage;
+    private JobRunner runner;
+    private Strata strata;
+    private volatile boolean stopRequested;
+
+    private Instance(StrataConfig config) {
+        this.config = config;
+    }
+
+    /** Starts what the commands that write, and the service, need. */
+    public static Instance start(StrataConfig config, Mode mode) {
+        Instance instance = new Instance(config);
+        try {
+            instance.doStart(mode);
+            return instance;
+        } catch (RuntimeException e) {
+            instance.close();
+            throw e;
+        }
+    }
+
+    /** Opens what the commands that only read need: the database and the jobs' tables; nothing is created. */
+    public static Reading read(StrataConfig config) {
+        Database database = Database.open(config.database());
+        try {
+            Jobs jobs = Jobs.inspect(config, database);
+            return new Reading(new StrataReader(config, database, jobs, new DuePartitions(database, jobs, config.schema())),
+                    database);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** The read-only commands, and the database they hold open until closed. */
+    public record Reading(StrataReader strata, Database database) implements AutoCloseable {
+        @Override
+        public void close() {
+            database.close();
+        }
+    }
+
+    private void doStart(Mode mode) {
+        database = Database.open(config.database());
+        closeables.add(database);
+        Jobs jobs = Jobs.inspect(config, database);
+        String installation = new SchemaInstaller(database, config.schema()).install();
+        storage = startStorage();
+        prepareTempDir();
+        DuePartitions due = new DuePartitions(database, jobs, config.schema());
+        runner = new JobRunner(new RunLog(database, config.schema()), due, jobs, Instance::logProgress);
+        // The service counts what it archives and restores for Prometheus (README: Metrics for Prometheus).
+        StrataMetrics metrics = mode == Mode.SERVICE
+                ? new StrataMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), jobs.asMap().keySet()) : null;
+        main = new Wiring(config, mode, closeables).start(database, storage, jobs, runner, installation, this::stopping,
+                metrics);
+        Routes routes = new Routes(main.getCamelContext(), storage);
+        closeables.add(routes);
+        strata = new Strata(config, database, jobs, due, routes);
+        if (mode == Mode.SERVICE) {
+            closeables.add(Management.start(strata, database, storage, main.getCamelContext(), metrics));
+        }
+    }
+
+    private S3Storage startStorage() {
+        StrataConfig.S3Config s3 = config.s3();
+        String endpoint = s3.endpoint();
+        String accessKey = s3.accessKey();
+        String secretKey = s3.secretKey();
+        if (s3.embedded()) {
+            try {
+                EmbeddedS3 embedded = EmbeddedS3.start(s3.embeddedDir(), s3.embeddedPort());
+                closeables.add(embedded);
+                endpoint = embedded.endpoint();
+                accessKey = embedded.accessKey();
+                secretKey = embedded.secretKey();
+                LOG.info("embedded S3 at {} over {}", endpoint, s3.embeddedDir().toAbsolutePath());
+            } catch (Exception e) {
+                throw new StrataException(ErrorCode.S3_CONNECTION, "cannot start the embedded S3 over "
+                        + s3.embeddedDir().toAbsolutePath() + " (strata.s3.embedded): " + e.getMessage(), e);
+            }
+        }
+        S3Storage storage = S3Storage.connect(s3, endpoint, accessKey, secretKey,
+                s3.embedded() ? Durability.files(s3.embeddedDir()) : Durability.REMOTE);
+        closeables.add(storage);
+        storage.checkBucket();
+        return storage;
+    }
+
+    /** Creates the temp directory and removes the temp files of processes that are gone (killed mid-batch). */
+    private void prepareTempDir() {
+        try {
+            TempFiles.prepare(config.tempDir());
+        } catch (IOException e) {
+            throw new StrataException(ErrorCode.CONFIG_INVALID, config.source() + ": strata.tempDir " + config.tempDir()
+                    + " cannot be used: " + e.getMessage(), e);
+        }
+    }
+
+    private static void logProgress(RunContext run) {
+        LoggerFactory.getLogger("strata.progress").info(Progress.line(run));
+    }
+
+    /** The commands. */
+    public Strata strata() {
+        return strata;
+    }
+
+    /** Tells {@code listener} of every batch that ends (in place of the progress log line). */
+    public void onProgress(Consumer<RunContext> listener) {
+        runner.progress(listener);
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public S3Storage storage() {
+        return storage;
+    }
+
+    public CamelContext camel() {
+        return main.getCamelContext();
+    }
+
+    /**
+     * Asks the batches to stop (SIGTERM): from now on no batch starts, and the remaining partitions of a
+     * run end "not started"; a batch in flight goes on to its commit or rollback.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    private boolean stopping() {
+        if (stopRequested) {
+            return true;
+        }
+        CamelContext camel = main == null ? null : main.getCamelContext();
+        return camel != null && (camel.isStopping() || camel.isStopped());
+    }
+
+    @Override
+    public void close() {
+        if (main != null) {
+            try {
+                main.stop();
+            } catch (Exception e) {
+                LOG.warn("stopping Camel: {}", e.getMessage());
+            }
+            main = null;
+        }
+        for (int i = closeables.size() - 1; i >= 0; i--) {
+            try {
+                closeables.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("closing {}: {}", closeables.get(i), e.getMessage());
+            }
+        }
+        closeables.clear();
+    }
+}

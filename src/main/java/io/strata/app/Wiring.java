@@ -1,0 +1,135 @@
+package io.strata.app;
+
+import io.strata.ErrorCode;
+import io.strata.StrataException;
+import io.strata.config.ConfigLoader;
+import io.strata.config.StrataConfig;
+import io.strata.db.Database;
+import io.strata.kinds.rows.RowsExport;
+import io.strata.unit.BatchSteps;
+import io.strata.export.JobRunner;
+import io.strata.export.JobState;
+import io.strata.export.Jobs;
+import io.strata.management.Management;
+import io.strata.management.StrataMetrics;
+import io.strata.report.ReportBuilder;
+import io.strata.report.ReportStore;
+import io.strata.restore.Restorer;
+import io.strata.storage.S3Storage;
+import io.strata.verify.Verifier;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ManagementStatisticsLevel;
+import org.apache.camel.main.Main;
+
+/**
+ * Camel's side of Strata, as the Camel examples keep it in one configuration class: the settings as
+ * properties, the beans the routes call, the thread pools, and the routes stamped out per job from the
+ * templates in routes/*.camel.yaml.
+ */
+final class Wiring {
+
+    private final StrataConfig config;
+    private final Instance.Mode mode;
+    private final List<AutoCloseable> closeables;
+
+    Wiring(StrataConfig config, Instance.Mode mode, List<AutoCloseable> closeables) {
+        this.config = config;
+        this.mode = mode;
+        this.closeables = closeables;
+    }
+
+    /** Configures Camel Main, binds the beans and starts it; then stamps out the per-job routes. */
+    /** @param metrics the service's metrics (README: Metrics for Prometheus); null for one-shot commands */
+    Main start(Database database, S3Storage storage, Jobs jobs, JobRunner runner, String installation,
+            BooleanSupplier stopping, StrataMetrics metrics) {
+        Main main = new Main();
+        main.configure()
+                .withName("strata")
+                .withRoutesIncludePattern(RouteResources.includePattern(config.routes()))
+                .withShutdownTimeout((int) Math.max(1, config.shutdownTimeout().toSeconds()))
+                .withJmxEnabled(true)
+                .withJmxManagementStatisticsLevel(ManagementStatisticsLevel.RoutesOnly);
+        properties(main);
+        main.bind("strataS3Client", storage.client());
+        main.bind("jobRunner", runner);
+        main.bind("batchSteps", new BatchSteps(database, storage, new RowsExport(config.schema()), config.schema(),
+                config.s3().prefix(), config.tempDir(), config.gzipLevel(), stopping, installation));
+        ReportStore reports = new ReportStore(storage, config.s3().prefix(), config.report().out());
+        main.bind("reportStore", reports);
+        main.bind("reportBuilder", new ReportBuilder(database, config, jobs.asMap(), reports));
+        Restorer restorer = new Restorer(database, storage, config);
+        if (metrics != null) {
+            runner.batches(metrics);
+            restorer.listener(metrics);
+        }
+        main.bind("restorer", restorer);
+        main.bind("verifier", new Verifier(database, storage, config));
+        // The restore route's threads; each restore takes at most its job's concurrency of them.
+        main.bind("strataRestorePool", pool("restore", ConfigLoader.restoreConcurrency(config.jobs())));
+        for (JobState job : jobs.all()) {
+            main.bind("strataPool-" + job.config().name(), pool(job.config().name(), job.config().concurrency()));
+        }
+        AutoCloseable credentials = mode == Instance.Mode.SERVICE ? Management.http(main, config.management(), metrics)
+                : () -> { };
+        closeables.add(credentials);
+        closeables.add(main::stop);
+        try {
+            main.start();
+            credentials.close();  // the management server has read them
+            templates(main.getCamelContext(), jobs);
+        } catch (StrataException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new StrataException(ErrorCode.CONFIG_INVALID, "cannot start the routes (" + RouteResources.includePattern(
+                    config.routes()) + "): " + e.getMessage(), e);
+        }
+        return main;
+    }
+
+    /**
+     * Every setting of the config file is a Camel property ({@code {{strata.zone}}} in a route), with the
+     * values the routes rely on in their checked form (sizes in bytes, defaults filled in).
+     */
+    private void properties(Main main) {
+        config.settings().forEach(main::addInitialProperty);
+        main.addInitialProperty("strata.s3.bucket", config.s3().bucket());
+        main.addInitialProperty("strata.s3.partSize", String.valueOf(config.s3().partSize()));
+        main.addInitialProperty("strata.s3.conditionalWrites", String.valueOf(config.s3().conditionalWrites()));
+        main.addInitialProperty("strata.report.schedule", config.report().schedule());
+        main.addInitialProperty("strata.schema", config.schema());
+    }
+
+    private void templates(CamelContext camel, Jobs jobs) throws Exception {
+        for (JobState job : jobs.all()) {
+            String name = job.config().name();
+            camel.addRouteFromTemplate("archive-" + name, "strata-archive", Map.of("job", name, "pool", "strataPool-" + name));
+            if (mode == Instance.Mode.SERVICE) {
+                camel.addRouteFromTemplate("schedule-" + name, "strata-schedule",
+                        Map.of("job", name, "cron", job.config().schedule().replace(' ', '+')));
+            }
+        }
+        if (mode == Instance.Mode.SERVICE) {
+            camel.addRouteFromTemplate("report-schedule", "strata-report-schedule",
+                    Map.of("cron", config.report().schedule().replace(' ', '+')));
+        }
+    }
+
+    private ExecutorService pool(String name, int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "strata-" + name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(threads, factory);
+        closeables.add(pool::shutdownNow);
+        return pool;
+    }
+}

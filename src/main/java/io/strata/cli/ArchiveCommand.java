@@ -1,0 +1,131 @@
+package io.strata.cli;
+
+import io.strata.ErrorCode;
+import io.strata.StrataException;
+import io.strata.app.Instance;
+import io.strata.commands.DryRun;
+import io.strata.config.JobConfig;
+import io.strata.config.StrataConfig;
+import io.strata.export.Progress;
+import io.strata.export.References;
+import io.strata.export.RunSummary;
+import io.strata.text.Human;
+import io.strata.text.Json;
+import io.strata.text.Table;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** {@code archive [--job NAME] [--dry-run] [--json]}: every enabled job (or one) once, a line per batch, a summary. */
+final class ArchiveCommand implements Command {
+
+    @Override
+    public int run(Invocation in) {
+        StrataConfig config = in.config();
+        List<String> names = jobs(config, in.args.value("job"));
+        if (in.args.flag("dry-run")) {
+            try (Instance.Reading reading = Instance.read(config)) {
+                List<DryRun> runs = names.stream().map(reading.strata()::dryRun).toList();
+                if (in.json()) {
+                    in.out.println(Json.pretty(Map.of("dryRun", true, "jobs", runs)));
+                } else {
+                    printDryRun(runs, in.out);
+                }
+                return 0;
+            }
+        }
+        Instance instance = Instance.start(config, Instance.Mode.COMMAND);
+        try (Sigterm sigterm = Sigterm.watch(instance, config.shutdownTimeout(), in.err); instance) {
+            PrintStream progress = in.progress();
+            instance.onProgress(run -> progress.println(Progress.line(run)));
+            List<RunSummary> summaries = new ArrayList<>();
+            for (String name : names) {
+                RunSummary s = instance.strata().archive(name, "command");
+                summaries.add(s);
+                if (s.partitions() == 0 && s.errors().isEmpty()) {
+                    progress.println(name + ": nothing due");
+                }
+            }
+            if (in.json()) {
+                in.out.println(Json.pretty(Map.of("runs", summaries)));
+            } else {
+                in.out.println();
+                in.out.print(summaryTable(summaries));
+                for (RunSummary s : summaries) {
+                    if (s.kept() > 0) {
+                        in.out.println("  " + s.job() + ": " + Human.count(s.kept()) + " row(s) of the archived windows"
+                                + " stay in the table: other rows reference them (archive --dry-run names the references)");
+                    }
+                    for (String e : s.errors()) {
+                        in.out.println("  " + s.job() + ": " + e);
+                    }
+                }
+            }
+            if (sigterm.received()) {
+                return Sigterm.EXIT_CODE;
+            }
+            return summaries.stream().allMatch(RunSummary::ok) ? 0 : 1;
+        }
+    }
+
+    /** {@code --job NAME}, which must be an enabled job; or every enabled job. */
+    static List<String> jobs(StrataConfig config, String name) {
+        if (name == null) {
+            List<String> names = config.enabledJobs().stream().map(JobConfig::name).toList();
+            if (names.isEmpty()) {
+                throw new StrataException(ErrorCode.CONFIG_INVALID, config.source() + ": no enabled job in strata.jobs");
+            }
+            return names;
+        }
+        JobConfig job = config.job(name).orElseThrow(() -> new StrataException(ErrorCode.BAD_ARGUMENT,
+                "--job " + name + ": no such job in " + config.source() + " (jobs: "
+                        + String.join(", ", config.jobs().stream().map(JobConfig::name).toList()) + ")"));
+        if (!job.enabled()) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, "--job " + name + ": the job has enabled: false in "
+                    + config.source());
+        }
+        return List.of(name);
+    }
+
+    static String summaryTable(List<RunSummary> summaries) {
+        Table t = new Table("Job", "Status", "Partitions", "Archived", "Skipped", "Failed", "Rows", "Raw", "Gzip",
+                "Ratio", "Time", "Rows/s");
+        for (RunSummary s : summaries) {
+            t.row(s.job(), s.status(), s.partitions(), s.archived(), s.skipped(), s.failed(), Human.count(s.rows()),
+                    Human.bytes(s.rawBytes()), Human.bytes(s.gzipBytes()), Human.ratio(s.rawBytes(), s.gzipBytes()),
+                    Human.duration(s.millis()), s.millis() == 0 ? "-" : Human.count(s.rows() * 1000 / Math.max(1, s.millis())));
+        }
+        return t.render();
+    }
+
+    private static void printDryRun(List<DryRun> runs, PrintStream out) {
+        Table t = new Table("Job", "Window start", "Window end", "Tenant", "Rows");
+        long total = 0;
+        int count = 0;
+        for (DryRun run : runs) {
+            for (DryRun.Window w : run.windows()) {
+                t.row(run.job(), w.start(), w.end(), w.tenantSplit() ? Human.tenant(w.tenant()) : "", Human.count(w.rows()));
+            }
+            total += run.rows();
+            count += run.partitions();
+        }
+        if (!t.isEmpty()) {
+            out.print(t.render());
+        }
+        for (DryRun run : runs) {
+            if (!run.keptBy().isEmpty()) {
+                out.println(run.job() + ": " + Human.count(run.keptRows())
+                        + " of the due rows stay in the table: other rows reference them");
+                for (References.KeptBy k : run.keptBy()) {
+                    out.println("  " + Human.count(k.rows()) + " referenced through " + k.constraint() + ": " + k.table()
+                            + " (" + String.join(", ", k.columns()) + ") ON DELETE " + k.action());
+                }
+            }
+            run.accepted().forEach(a -> out.println(run.job() + ": " + a));
+            run.warnings().forEach(w -> out.println(run.job() + ": warning: " + w));
+        }
+        out.println("Dry run: " + count + " partition(s), " + Human.count(total)
+                + " row(s) due; nothing was exported, deleted or written.");
+    }
+}

@@ -1,0 +1,74 @@
+package io.strata.commands;
+
+import io.strata.config.StrataConfig;
+import io.strata.db.Database;
+import io.strata.export.DuePartitions;
+import io.strata.export.JobState;
+import io.strata.export.Jobs;
+import io.strata.export.RunSummary;
+import io.strata.report.Report;
+import io.strata.restore.RestoreRequest;
+import io.strata.restore.RestoreResult;
+import io.strata.verify.VerifyReport;
+import io.strata.verify.VerifyRequest;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Strata's commands, as Flyway has {@code migrate} and {@code info}: one method each, a typed record back.
+ * The command line prints the records as tables or JSON; the MBeans return them as JSON. The work runs in
+ * the routes (routes/*.camel.yaml), which the schedules reach the same way.
+ */
+public final class Strata extends StrataReader {
+
+    private final Routes routes;
+
+    public Strata(StrataConfig config, Database database, Jobs jobs, DuePartitions due, Routes routes) {
+        super(config, database, jobs, due);
+        this.routes = routes;
+    }
+
+    /** {@code archive}: one run of {@code job} through its route; {@code trigger} names who asked (command, jmx). */
+    public RunSummary archive(String job, String trigger) {
+        jobs.get(job);
+        return routes.request("direct:archive-" + job, null, Map.of("strataTrigger", trigger), RunSummary.class);
+    }
+
+    /** As {@link #archive}, without waiting for the run to end. */
+    public CompletableFuture<RunSummary> archiveAsync(String job, String trigger) {
+        jobs.get(job);
+        return routes.requestAsync("direct:archive-" + job, null, Map.of("strataTrigger", trigger), RunSummary.class);
+    }
+
+    /** {@code restore}: the objects {@code request} selects, loaded through the restore route. */
+    public RestoreResult restore(RestoreRequest request) {
+        return routes.request("direct:restore", request, Map.of(), RestoreResult.class);
+    }
+
+    /** {@code verify}: the archive checked against the manifest through the verify route. */
+    public VerifyReport verify(VerifyRequest request) {
+        return routes.request("direct:verify", request, Map.of(), VerifyReport.class);
+    }
+
+    /** {@code report}: today's report, written to {@code outDir} (null: strata.report.out) and to S3. */
+    public Report report(String outDir) {
+        return routes.request("direct:report", null, outDir == null ? Map.of() : Map.of("strataReportOut", outDir),
+                Report.class);
+    }
+
+    /** Stops the job's new batches and scheduled runs until {@link #resume}; false when it was paused already. */
+    public boolean pause(String job) {
+        JobState s = jobs.get(job);
+        boolean was = s.paused();
+        s.paused(true);
+        return !was;
+    }
+
+    /** Ends a pause; false when the job was not paused. */
+    public boolean resume(String job) {
+        JobState s = jobs.get(job);
+        boolean was = s.paused();
+        s.paused(false);
+        return was;
+    }
+}
