@@ -36,6 +36,13 @@ public final class JsonLines extends Records {
     private static final int VALUE = 2;
     private static final int NEXT = 3;
 
+    /**
+     * The quote of the CSV that COPY reads and writes the lines as. Version 1 copied json text with its line
+     * breaks, and COPY quoted such a line (one field, over several lines) between two of these; restore
+     * reads it whole, and so does this.
+     */
+    private static final byte QUOTE = 0x01;
+
     private final OutputStream out;
     private final List<String> columns;
     private final byte[][] names;
@@ -62,6 +69,7 @@ public final class JsonLines extends Records {
     private boolean object;
     private boolean ended;
     private boolean blank = true;
+    private boolean quoted;
     private long lines;
 
     /**
@@ -114,15 +122,17 @@ public final class JsonLines extends Records {
                 continue;
             }
             byte c = b[i++];
-            if (c == '\n') {
+            if (c == '\n' && !quoted) {
                 if (whole != null) {
                     whole.write(b, from, i - 1 - from);
                     from = i;
                 }
                 endLine();
+            } else if (c == QUOTE) {
+                quoted = !quoted;
             } else if (depth > 1 && !list && c != '"' && c != '{' && c != '[' && c != '}' && c != ']') {
                 continue; // inside a value: only strings and brackets count
-            } else if (c != ' ' && c != '\t' && c != '\r') {
+            } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
                 blank = false;
                 token(c);
             }
@@ -334,13 +344,17 @@ public final class JsonLines extends Records {
         object = false;
         ended = false;
         blank = true;
+        quoted = false;
         next = 0;
         expect = KEY;
     }
 
     /** Parses the line in full: it must be one JSON object and nothing else. */
     private void validate() throws Malformed {
-        try (JsonParser p = JSON.createParser(whole.toByteArray())) {
+        byte[] line = whole.toByteArray();
+        int from = line.length > 0 && line[0] == QUOTE ? 1 : 0;
+        int to = line.length > from && line[line.length - 1] == QUOTE ? line.length - 1 : line.length;
+        try (JsonParser p = JSON.createParser(line, from, to - from)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new Malformed("line " + lines + " is not a JSON object");
             }

@@ -60,6 +60,16 @@ class JsonLinesTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 1 << 16})
+    void aLineThatCopyQuotedForItsLineBreaksIsOneLine(int piece) throws IOException {
+        // Version 1 wrote json text with its line breaks, and COPY quoted the line with \x01.
+        String content = "{\"id\":1,\"we\\\"ird\\\\\":0}\n\u0001{\"id\":2,\"raw\":{\"a\":\n 1},\"we\\\"ird\\\\\":0}\u0001\n"
+                + "{\"id\":3,\"we\\\"ird\\\\\":0}\n";
+        assertEquals(3, read(content, false, piece));
+        assertEquals(3, read(content, true, piece));
+    }
+
     @Test
     void aKeyThatIsNotAColumnIsRefusedWithItsLine() {
         assertEquals("line 2 has the key \"note\", which is not a column of the object",

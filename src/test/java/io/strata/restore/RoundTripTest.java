@@ -130,7 +130,9 @@ class RoundTripTest extends StrataTestCase {
     @Test
     void objectsOfJsonlVersion1RestoreAndVerifyAsBefore() throws Exception {
         // Version 1 wrote to_json of each row: null for a SQL NULL json value, which it restored as SQL NULL.
-        TestEnv.sql("INSERT INTO " + T + " (id, at, doc, raw, note) VALUES (106, '2025-06-01 05:30+00', NULL, NULL, 'no JSON')",
+        // Version 1 also copied json text as it is: COPY quoted a line with a line break in it with \x01.
+        TestEnv.sql("INSERT INTO " + T + " (id, at, doc, raw, note) VALUES (106, '2025-06-01 05:30+00', NULL, NULL, 'no JSON'),"
+                        + " (107, '2025-06-01 05:40+00', '{}', E'{\"a\":\\n 1}', 'a line break')",
                 "CREATE TABLE " + SCHEMA + ".before AS SELECT * FROM " + T);
         String before = md5(T, "id");
         String config = configFor("jsonl");
