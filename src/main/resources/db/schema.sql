@@ -100,3 +100,15 @@ CREATE TABLE IF NOT EXISTS ${schema}.claim (
     claimed_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (bucket, object_key)
 );
+
+-- What kind of unit the object holds: 'rows' (a window of rows, deleted), 'offload' (columns of a window's
+-- rows, set to NULL while the rows stay), 'tenant' (a bundle: a root row and its dependents, across
+-- databases). Added while missing only, as format_version is.
+DO '
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = ''${schema}.manifest''::regclass
+                   AND attname = ''kind'' AND NOT attisdropped) THEN
+        ALTER TABLE ${schema}.manifest ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT ''rows''
+            CHECK (kind IN (''rows'', ''offload'', ''tenant''));
+    END IF;
+END';
