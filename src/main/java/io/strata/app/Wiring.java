@@ -17,6 +17,8 @@ import io.strata.report.ReportStore;
 import io.strata.restore.Restorer;
 import io.strata.storage.S3Storage;
 import io.strata.verify.Verifier;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -24,9 +26,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ManagementStatisticsLevel;
 import org.apache.camel.main.Main;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * Camel's side of Strata, as the Camel examples keep it in one configuration class: the settings as
@@ -59,6 +63,7 @@ final class Wiring {
         properties(main);
         main.bind("strataS3Client", storage.client());
         main.bind("jobRunner", runner);
+        main.bind("strataRunLog", runLog(database));
         main.bind("batchSteps", new BatchSteps(database, storage, new RowsExport(config.schema()), config.schema(),
                 config.s3().prefix(), config.tempDir(), config.gzipLevel(), stopping, installation));
         ReportStore reports = new ReportStore(storage, config.s3().prefix(), config.report().out());
@@ -104,6 +109,7 @@ final class Wiring {
         main.addInitialProperty("strata.s3.conditionalWrites", String.valueOf(config.s3().conditionalWrites()));
         main.addInitialProperty("strata.report.schedule", config.report().schedule());
         main.addInitialProperty("strata.schema", config.schema());
+        SqlFiles.properties(config.routes(), config.schema()).forEach(main::addInitialProperty);
     }
 
     private void templates(CamelContext camel, Jobs jobs) throws Exception {
@@ -119,6 +125,22 @@ final class Wiring {
             camel.addRouteFromTemplate("report-schedule", "strata-report-schedule",
                     Map.of("cron", config.report().schedule().replace(' ', '+')));
         }
+    }
+
+    /**
+     * The run log's statements (routes/sql/run-*.sql) each commit on their own, outside any batch: the
+     * pool's connections with autoCommit on while camel-sql holds them (the pool turns it off again when a
+     * connection comes back).
+     */
+    private static DataSource runLog(Database database) {
+        return new DelegatingDataSource(database.dataSource()) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection c = super.getConnection();
+                c.setAutoCommit(true);
+                return c;
+            }
+        };
     }
 
     private ExecutorService pool(String name, int threads) {
