@@ -32,6 +32,11 @@ public record TableInfo(String qualifiedName, List<Column> columns, boolean time
     private static final List<String> INTEGER_TYPES = List.of("bigint", "integer");
 
     public static TableInfo inspect(Connection c, JobConfig job) throws SQLException {
+        return inspect(c, job, "job '" + job.name() + "'");
+    }
+
+    /** @param where where the job is configured, for the messages of its keys: {@code file: strata.jobs[0]} */
+    public static TableInfo inspect(Connection c, JobConfig job, String where) throws SQLException {
         String qualified = Sql.ident(job.schema()) + "." + Sql.ident(job.table());
         List<Column> columns = Column.of(c, qualified);
         if (columns.isEmpty()) {
@@ -49,14 +54,14 @@ public record TableInfo(String qualifiedName, List<Column> columns, boolean time
                     + "; it must be timestamp, timestamptz, or bigint or integer with timestampUnit");
         }
         if (integer && job.timestampUnit() == null) {
-            throw new StrataException(ErrorCode.CONFIG_INVALID, "job '" + job.name() + "': timestampColumn "
-                    + job.timestampColumn() + " of " + job.qualifiedTable() + " is " + ts.type() + ": set timestampUnit"
+            throw new StrataException(ErrorCode.CONFIG_INVALID, where + ".timestampUnit is missing: timestampColumn "
+                    + job.timestampColumn() + " of " + job.qualifiedTable() + " is " + ts.type() + "; set timestampUnit"
                     + " to seconds or milliseconds, what its values count since 1970-01-01T00:00Z");
         }
         if (!integer && job.timestampUnit() != null) {
-            throw new StrataException(ErrorCode.CONFIG_INVALID, "job '" + job.name() + "': timestampUnit "
-                    + job.timestampUnit() + " is for integer (epoch) columns, but timestampColumn " + job.timestampColumn()
-                    + " of " + job.qualifiedTable() + " is " + ts.type() + "; remove timestampUnit");
+            throw new StrataException(ErrorCode.CONFIG_INVALID, where + ".timestampUnit \"" + job.timestampUnit()
+                    + "\" is for integer (epoch) columns, but timestampColumn " + job.timestampColumn() + " of "
+                    + job.qualifiedTable() + " is " + ts.type() + "; remove timestampUnit");
         }
         if (job.tenantColumn() != null) {
             find(job, columns, job.tenantColumn(), "tenantColumn");
