@@ -173,6 +173,12 @@ class CalendarWindowsTest extends StrataTestCase {
         String cfg = config().job("raw-data", P).timestampColumn("ts").jobKey("timestampUnit", unit)
                 .tenantColumn("user_id").zone("Europe/Berlin").jobKey("batch", "P1M").keep("P2M").format("jsonl")
                 .write(dir).toString();
+        TestEnv.Run status = TestEnv.cli("--config", cfg, "status", "--json");
+        assertEquals(0, status.exit(), status.toString());
+        // The due figures read the epoch column too: one partition per user and month of 2024, every row, the first.
+        assertTrue(status.out().contains("\"partitions\" : 36,") && status.out().contains("\"rows\" : 282,")
+                && status.out().contains("\"oldestDueRow\" : \"2024-01-02T06:00:07" + (perSecond == 1 ? "Z" : ".001Z")),
+                status.out());
         TestEnv.Run archive = TestEnv.cli("--config", cfg, "archive");
         assertEquals(0, archive.exit(), archive.toString());
         assertEquals(0, TestEnv.count("SELECT count(*) FROM " + P));
