@@ -218,10 +218,11 @@ class CalendarWindowsTest extends StrataTestCase {
         assertEquals(md5(SCHEMA + ".before", "true"), md5(P, "true"), "every epoch value and every column as it was");
     }
 
-    @Test
-    void theDuePartitionProbeOnAnEpochColumnUsesItsIndex() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"bigint", "integer"})
+    void theDuePartitionProbeOnAnEpochColumnUsesItsIndex(String type) throws Exception {
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
-                "CREATE TABLE " + P + " (id bigint PRIMARY KEY, user_id int NOT NULL, ts bigint NOT NULL, note text)",
+                "CREATE TABLE " + P + " (id bigint PRIMARY KEY, user_id int NOT NULL, ts " + type + " NOT NULL, note text)",
                 "INSERT INTO " + P + " SELECT g, g % 10, 1704063600 + g * 60, 'p' FROM generate_series(1, 50000) g",
                 "CREATE INDEX points_ts_idx ON " + P + " (ts)", "ANALYZE " + P);
         Path cfg = Path.of(config().job("raw-data", P).timestampColumn("ts").jobKey("timestampUnit", "seconds")
