@@ -15,6 +15,7 @@ import java.util.List;
  * @param acceptOnDelete foreign keys ({@code schema.table.constraint} of the referencing table) whose
  *                     ON DELETE CASCADE, SET NULL or SET DEFAULT the operator accepts: archiving may delete
  *                     or change the rows that reference archived rows
+ * @param offload      the columns that move to S3 while the rows stay; null for a job that archives whole rows
  */
 public record JobConfig(
         String name,
@@ -32,7 +33,8 @@ public record JobConfig(
         boolean enabled,
         int concurrency,
         ZoneId zone,
-        List<String> acceptOnDelete) {
+        List<String> acceptOnDelete,
+        OffloadConfig offload) {
 
     /** Batches archived, and objects restored, at once when the job does not say. */
     public static final int DEFAULT_CONCURRENCY = 2;
@@ -74,6 +76,11 @@ public record JobConfig(
 
     public boolean keepForever() {
         return keepDuration == null && keepPeriod == null;
+    }
+
+    /** True when the job offloads columns (the rows stay) rather than archiving whole rows. */
+    public boolean offloads() {
+        return offload != null;
     }
 
     public String qualifiedTable() {

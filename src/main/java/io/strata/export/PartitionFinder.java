@@ -42,7 +42,9 @@ public final class PartitionFinder {
             return out;
         }
         String ts = Sql.ident(job.timestampColumn());
-        String from = " FROM " + table.qualifiedName() + " WHERE " + ts + " < ?";
+        // An offload job's rows stay: only rows that still hold a value to offload make a window due.
+        String pending = job.offloads() ? " AND " + OffloadTable.pending(job, null) : "";
+        String from = " FROM " + table.qualifiedName() + " WHERE " + ts + " < ?" + pending;
         try (PreparedStatement first = c.prepareStatement("SELECT min(" + ts + ")" + from);
                 PreparedStatement next = c.prepareStatement("SELECT min(" + ts + ")" + from + " AND " + ts + " >= ?")) {
             LocalDateTime cursor = null;
@@ -73,7 +75,8 @@ public final class PartitionFinder {
     private void addWindow(Connection c, JobConfig job, TableInfo table, Window w, boolean count, List<Partition> out)
             throws SQLException {
         String ts = Sql.ident(job.timestampColumn());
-        String where = " FROM " + table.qualifiedName() + " WHERE " + ts + " >= ? AND " + ts + " < ?";
+        String where = " FROM " + table.qualifiedName() + " WHERE " + ts + " >= ? AND " + ts + " < ?"
+                + (job.offloads() ? " AND " + OffloadTable.pending(job, null) : "");
         if (job.tenantColumn() == null) {
             if (!job.delete() && exported(c, job, w, false, null)) {
                 return;
