@@ -79,7 +79,11 @@ class OffloadTest extends StrataTestCase {
     }
 
     static String whole() {
-        return TestEnv.column("SELECT md5(string_agg(t::text, E'\\n' ORDER BY id)) FROM " + T + " t").get(0);
+        return whole(T);
+    }
+
+    static String whole(String table) {
+        return TestEnv.column("SELECT md5(string_agg(t::text, E'\\n' ORDER BY id)) FROM " + table + " t").get(0);
     }
 
     /** The lines of an object, parsed, by key. */
