@@ -199,4 +199,28 @@ class OffloadTest extends StrataTestCase {
                 + " WHERE id NOT IN (1, 5, 9)").get(0), md5(OTHERS));
         assertNotEquals(others, md5(OTHERS));
     }
+
+    @Test
+    void statusAndReportShowWhatTheOffloadedValuesTookAndWhenTheSpaceComesBack() throws Exception {
+        long stored = TestEnv.count("SELECT sum(pg_column_size(raw_data)) FROM " + T + " WHERE at < now() - interval '2 days'");
+        Path cfg = offloadConfig("jsonl");
+        assertEquals(0, TestEnv.cli("--config", cfg.toString(), "archive").exit());
+
+        TestEnv.Run status = TestEnv.cli("--config", cfg.toString(), "status", "--json");
+        assertEquals(0, status.exit(), status.toString());
+        JsonNode job = JSON.readTree(status.out()).get("jobs").get(0);
+        assertEquals(stored, job.get("offloaded").get("bytes").asLong(), "pg_column_size of exactly the values offloaded");
+        assertEquals(TestEnv.count("SELECT sum(row_count) FROM " + SCHEMA + ".manifest"), job.get("offloaded").get("values").asLong());
+        assertTrue(job.get("offloaded").get("tableBytes").asLong() > 0);
+        TestEnv.Run text = TestEnv.cli("--config", cfg.toString(), "status");
+        assertTrue(text.out().contains("raw-data: raw_data of 588 rows offloaded") && text.out().contains("VACUUM"), text.out());
+
+        TestEnv.Run report = TestEnv.cli("--config", cfg.toString(), "report", "--out", dir.resolve("reports").toString());
+        assertEquals(0, report.exit(), report.toString());
+        assertTrue(report.out().contains("reusable by new rows once VACUUM has run"), report.out());
+        try (var files = Files.list(dir.resolve("reports"))) {
+            Path html = files.filter(f -> f.toString().endsWith(".html")).findFirst().orElseThrow();
+            assertTrue(Files.readString(html).contains("Offloaded raw_data of 588 rows"), "the HTML report says so");
+        }
+    }
 }
