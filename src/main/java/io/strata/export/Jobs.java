@@ -40,7 +40,8 @@ public final class Jobs {
                             job.name(), job.qualifiedTable(), job.timestampColumn(), TableInfo.suggestedIndex(job));
                 }
                 if (job.offloads()) {
-                    OffloadTable.check(c, job, table, config.source() + ": strata.jobs[" + config.jobs().indexOf(job) + "]");
+                    OffloadTable.check(c, job, table, config.source() + ": strata.jobs[" + config.jobs().indexOf(job) + "]")
+                            .forEach(line -> LOG.warn("job {}: {}", job.name(), line));
                 } else if (job.delete()) {
                     table = table.withReferences(references(c, config, job, table));
                 }

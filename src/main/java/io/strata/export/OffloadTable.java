@@ -28,9 +28,12 @@ public final class OffloadTable {
      * a unique index (restore finds each row by it, so it must name one row), a flag column that is not boolean,
      * a ref column that is not an integer type.
      *
+     * Also refuses a table with UPDATE rules (they rewrite the statement, so the rows changed would not be the rows
+     * exported), and returns a warning for each UPDATE trigger, which runs for every offloaded row.
+     *
      * @param at the file and the job's key in it, {@code app.yaml: strata.jobs[0]}
      */
-    static void check(Connection c, JobConfig job, TableInfo table, String at) throws SQLException {
+    static List<String> check(Connection c, JobConfig job, TableInfo table, String at) throws SQLException {
         OffloadConfig o = job.offload();
         for (String name : o.columns()) {
             Column col = column(table, name, at + ".offload.columns", job);
@@ -61,6 +64,31 @@ public final class OffloadTable {
                         + "; it must be an integer type (bigint, as the manifest's id)");
             }
         }
+        List<String> rules = names(c, "SELECT rulename FROM pg_rewrite WHERE ev_class = to_regclass(?) AND ev_type = '2'"
+                + " ORDER BY 1", table);
+        if (!rules.isEmpty()) {
+            throw error(at + ".offload", String.join(", ", o.columns()), "cannot run on " + job.qualifiedTable()
+                    + ": its UPDATE rule(s) " + String.join(", ", rules) + " rewrite the UPDATE that NULLs the columns,"
+                    + " so the rows changed would not be the rows exported");
+        }
+        return names(c, "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass(?) AND NOT tgisinternal"
+                + " AND tgtype & 16 <> 0 ORDER BY 1", table).stream()
+                .map(t -> "UPDATE trigger " + t + " on " + job.qualifiedTable() + " runs for every offloaded row (a BEFORE"
+                        + " trigger that changes other columns changes them too; one that skips a row leaves its value in"
+                        + " the table and in the object, offloaded again by the next run)").toList();
+    }
+
+    private static List<String> names(Connection c, String sql, TableInfo table) throws SQLException {
+        List<String> out = new java.util.ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, table.qualifiedName());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     /** The row (alias {@code row}, or none) still holds a value in one of the offloaded columns. */
@@ -93,7 +121,4 @@ public final class OffloadTable {
         return new StrataException(ErrorCode.CONFIG_INVALID, key + " \"" + value + "\" " + why);
     }
 
-    static List<String> names(JobConfig job) {
-        return job.offload().exportedColumns();
-    }
 }

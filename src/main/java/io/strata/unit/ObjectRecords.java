@@ -116,7 +116,7 @@ final class ObjectRecords {
         }
         s.set("columns", columnsJson(kind.columns(p, w.table())));
         s.put("rows", w.exported().rows()).put("rawBytes", w.exported().rawBytes()).put("bytes", w.exported().gzipBytes()).put("sha256", v.sha256())
-                .put("deletedFromSource", p.job().delete()).put("archivedAt", Instant.now().toString());
+                .put("deletedFromSource", p.job().delete() && !p.job().offloads()).put("archivedAt", Instant.now().toString());
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);
     }
 }

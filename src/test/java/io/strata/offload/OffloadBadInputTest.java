@@ -56,6 +56,13 @@ class OffloadBadInputTest extends StrataTestCase {
         assertRefused(config(job("raw-data", T, "batch: P1D", OffloadTest.OFFLOAD, key)), message);
     }
 
+    @org.junit.jupiter.api.Test
+    void aTableWithAnUpdateRuleIsRefused() {
+        TestEnv.sql("CREATE RULE points_audit AS ON UPDATE TO " + T + " DO ALSO NOTIFY points_changed");
+        assertRefused(config(job("raw-data", T, "batch: P1D", OffloadTest.OFFLOAD)),
+                "offload \"raw_data\" cannot run on " + T + ": its UPDATE rule(s) points_audit rewrite the UPDATE");
+    }
+
     private void assertRefused(Path cfg, String message) {
         String before = OffloadTest.whole(T);
         TestEnv.Run run = TestEnv.cli("--config", cfg.toString(), "archive");
