@@ -15,7 +15,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.List;
 
@@ -88,22 +87,13 @@ final class DueReader {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                if (table.timestampHasZone()) {
-                    OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
-                    return t == null ? null : t.toInstant();
-                }
-                LocalDateTime t = rs.getObject(1, LocalDateTime.class);
-                return t == null ? null : t.atZone(job.zone()).toInstant();
+                return table.readTime(rs, 1, job.zone());
             }
         }
     }
 
     private static void bind(PreparedStatement ps, int i, LocalDateTime t, JobConfig job, TableInfo table)
             throws SQLException {
-        if (table.timestampHasZone()) {
-            ps.setObject(i, t.atZone(job.zone()).toOffsetDateTime());
-        } else {
-            ps.setObject(i, t);
-        }
+        table.bindTime(ps, i, t, job.zone());
     }
 }

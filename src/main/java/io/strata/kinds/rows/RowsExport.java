@@ -81,8 +81,8 @@ public final class RowsExport implements UnitExport {
         JobConfig job = p.job();
         String ts = Sql.ident(job.timestampColumn());
         StringBuilder where = new StringBuilder()
-                .append(ts).append(" >= ").append(Sql.timestamp(p.window().start(), job.zone(), table.timestampHasZone()))
-                .append(" AND ").append(ts).append(" < ").append(Sql.timestamp(p.window().end(), job.zone(), table.timestampHasZone()));
+                .append(ts).append(" >= ").append(table.timeLiteral(p.window().start(), job.zone()))
+                .append(" AND ").append(ts).append(" < ").append(table.timeLiteral(p.window().end(), job.zone()));
         if (p.tenantSplit()) {
             // The tenant's value is data: it reaches the statement as a setting bound by bindTenant, never as text.
             String tenant = Sql.ident(job.tenantColumn());
