@@ -223,4 +223,34 @@ class OffloadTest extends StrataTestCase {
             assertTrue(Files.readString(html).contains("Offloaded raw_data of 588 rows"), "the HTML report says so");
         }
     }
+
+    @Test
+    void theSeedsShapeEpochSecondsAndMonthWindowsPerUserRoundTrips() {
+        String e = SCHEMA + ".points_epoch";
+        TestEnv.sql("CREATE TABLE " + e + " (id bigint PRIMARY KEY, user_id int NOT NULL, \"timestamp\" bigint NOT NULL,"
+                        + " lonlat text, raw_data jsonb, raw_data_archived boolean NOT NULL DEFAULT false, raw_data_archive_id bigint)",
+                "CREATE INDEX ON " + e + " (\"timestamp\")",
+                // 5 months back to 1 month back, 3 users; a JSON null and a SQL NULL among the values
+                "INSERT INTO " + e + " (id, user_id, \"timestamp\", lonlat, raw_data) SELECT g, 1 + g % 3,"
+                        + " extract(epoch FROM date_trunc('month', now()) - interval '5 months')::bigint + g * 86400,"
+                        + " 'POINT(' || g || ' 1)', CASE WHEN g % 20 = 0 THEN NULL WHEN g % 20 = 1 THEN 'null'"
+                        + " ELSE jsonb_build_object('g', g, 'pad', repeat('x', 900)) END FROM generate_series(1, 150) g");
+        String before = TestEnv.column("SELECT md5(string_agg(t::text, E'\\n' ORDER BY id)) FROM " + e + " t").get(0);
+        Path cfg = config("  - name: raw-data\n    table: " + e + "\n    timestampColumn: timestamp\n    timestampUnit: seconds\n"
+                + "    tenantColumn: user_id\n    batch: P1M\n    keep: P2M\n    format: jsonl\n    " + OFFLOAD + "\n");
+        TestEnv.Run run = TestEnv.cli("--config", cfg.toString(), "archive");
+        assertEquals(0, run.exit(), run.toString());
+        long months = TestEnv.count("SELECT count(DISTINCT window_start) FROM " + SCHEMA + ".manifest");
+        assertTrue(months >= 2 && months <= 3, "whole months past keep: " + months);
+        assertEquals(TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".manifest"), months * 3, "one object per user and month");
+        assertEquals(0, TestEnv.count("SELECT count(*) FROM " + e + " p JOIN " + SCHEMA + ".manifest m ON m.id = p.raw_data_archive_id"
+                + " WHERE to_timestamp(p.\"timestamp\") < m.window_start OR to_timestamp(p.\"timestamp\") >= m.window_end"
+                + " OR m.tenant <> p.user_id::text"), "each value went to its user's month");
+        assertTrue(TestEnv.count("SELECT count(*) FROM " + e + " WHERE raw_data IS NOT NULL") > 0, "the last months stay");
+
+        TestEnv.Run restore = TestEnv.cli("--config", cfg.toString(), "restore", "--job", "raw-data", "--from", "2000-01",
+                "--to", "2100-01");
+        assertEquals(0, restore.exit(), restore.toString());
+        assertEquals(before, TestEnv.column("SELECT md5(string_agg(t::text, E'\\n' ORDER BY id)) FROM " + e + " t").get(0));
+    }
 }
