@@ -85,7 +85,11 @@ public final class OffloadExport implements UnitExport {
     /** The key first, then the offloaded columns, as the job names them. */
     @Override
     public List<Column> columns(Partition p, TableInfo table) {
-        return p.job().offload().exportedColumns().stream()
+        return exported(p.job(), table);
+    }
+
+    private static List<Column> exported(JobConfig job, TableInfo table) {
+        return job.offload().exportedColumns().stream()
                 .map(name -> table.columns().stream().filter(col -> col.name().equals(name)).findFirst().orElseThrow())
                 .toList();
     }
@@ -123,7 +127,7 @@ public final class OffloadExport implements UnitExport {
             return "COPY (" + with + "SELECT * FROM upd) TO STDOUT (FORMAT csv, HEADER)";
         }
         // As for rows (RowsExport): each line is the JSON object as PostgreSQL wrote it, JSONL format version 2.
-        String line = JsonRows.line("strata_row", new OffloadExport(null).columns(p, table));
+        String line = JsonRows.line("strata_row", exported(job, table));
         return "COPY (" + with + "SELECT " + line + " FROM upd AS strata_row) TO STDOUT (FORMAT csv, QUOTE E'\\x01',"
                 + " DELIMITER E'\\x02')";
     }
