@@ -8,6 +8,8 @@ import io.strata.config.ConfigLoader;
 import io.strata.config.JobConfig;
 import io.strata.export.PartitionFinder;
 import io.strata.export.TableInfo;
+import io.strata.storage.Durability;
+import io.strata.storage.S3Storage;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * Calendar windows (batch P1M, P1W) in Europe/Berlin, and integer epoch timestamp columns: what is archived,
@@ -50,7 +53,7 @@ class CalendarWindowsTest extends StrataTestCase {
     }
 
     @Test
-    void monthWindowsAcrossDstAndTheYearEndArchiveAndRestoreByMonth() {
+    void monthWindowsAcrossDstAndTheYearEndArchiveAndRestoreByMonth() throws Exception {
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
                 "CREATE TABLE " + T + " (id bigint PRIMARY KEY, at timestamptz NOT NULL, v text)",
                 "CREATE INDEX ON " + T + " (at)",
@@ -87,9 +90,23 @@ class CalendarWindowsTest extends StrataTestCase {
 
         TestEnv.Run verify = TestEnv.cli("--config", cfg, "verify", "--deep");
         assertEquals(0, verify.exit(), verify.toString());
+        // An object of June 2025 that no manifest lists: an orphan of June, and of no other month.
+        try (S3Storage storage = S3Storage.connect(new ConfigLoader().load(Path.of(cfg)).s3(), s3.endpoint(),
+                TestEnv.ACCESS_KEY, TestEnv.SECRET_KEY, Durability.REMOTE)) {
+            storage.client().putObject(r -> r.bucket("test").key("ev/2025/06/events-202506-c1.csv.gz"),
+                    RequestBody.fromBytes(new byte[] {1}));
+        }
+        TestEnv.Run june = TestEnv.cli("--config", cfg, "verify", "--job", "ev", "--from", "2025-06", "--to", "2025-07");
+        assertEquals(1, june.exit(), june.toString());
+        assertTrue(june.toString().contains("OBJECT_ORPHAN") && june.toString().contains("events-202506-c1"), june.toString());
+        TestEnv.Run before = TestEnv.cli("--config", cfg, "verify", "--job", "ev", "--from", "2024-12", "--to", "2025-06");
+        assertEquals(0, before.exit(), "June starts where May ends: " + before);
         TestEnv.Run status = TestEnv.cli("--config", cfg, "status");
         assertEquals(0, status.exit(), status.toString());
         assertTrue(status.out().contains("P2M"), status.out());
+        TestEnv.Run report = TestEnv.cli("--config", cfg, "report", "--out", dir.resolve("report").toString(), "--json");
+        assertEquals(0, report.exit(), report.toString());
+        assertTrue(report.out().contains("\"P1M\""), "the report names the batch as configured:\n" + report.out());
 
         // --from 2025-01 --to 2025-04: January to March in Berlin, not the instant of April that is March in UTC.
         TestEnv.Run some = TestEnv.cli("--config", cfg, "restore", "--job", "ev", "--from", "2025-01", "--to", "2025-04");
@@ -201,10 +218,11 @@ class CalendarWindowsTest extends StrataTestCase {
         assertEquals(md5(SCHEMA + ".before", "true"), md5(P, "true"), "every epoch value and every column as it was");
     }
 
-    @Test
-    void theDuePartitionProbeOnAnEpochColumnUsesItsIndex() throws Exception {
+    @ParameterizedTest
+    @CsvSource({"bigint", "integer"})
+    void theDuePartitionProbeOnAnEpochColumnUsesItsIndex(String type) throws Exception {
         TestEnv.sql("CREATE SCHEMA " + SCHEMA,
-                "CREATE TABLE " + P + " (id bigint PRIMARY KEY, user_id int NOT NULL, ts bigint NOT NULL, note text)",
+                "CREATE TABLE " + P + " (id bigint PRIMARY KEY, user_id int NOT NULL, ts " + type + " NOT NULL, note text)",
                 "INSERT INTO " + P + " SELECT g, g % 10, 1704063600 + g * 60, 'p' FROM generate_series(1, 50000) g",
                 "CREATE INDEX points_ts_idx ON " + P + " (ts)", "ANALYZE " + P);
         Path cfg = Path.of(config().job("raw-data", P).timestampColumn("ts").jobKey("timestampUnit", "seconds")
