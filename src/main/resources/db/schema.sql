@@ -112,3 +112,14 @@ BEGIN
             CHECK (kind IN (''rows'', ''offload'', ''tenant''));
     END IF;
 END';
+
+-- What an object's unit freed in its source table, in bytes as PostgreSQL stored the values (TOAST and its
+-- compression included): for offload objects, the sum of pg_column_size of the offloaded values; null for the
+-- other kinds. Added while missing only, as format_version is.
+DO '
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = ''${schema}.manifest''::regclass
+                   AND attname = ''source_bytes'' AND NOT attisdropped) THEN
+        ALTER TABLE ${schema}.manifest ADD COLUMN IF NOT EXISTS source_bytes bigint;
+    END IF;
+END';

@@ -5,6 +5,7 @@ import io.strata.StrataException;
 import io.strata.config.ConfigLoader;
 import io.strata.config.StrataConfig;
 import io.strata.db.Database;
+import io.strata.kinds.offload.OffloadExport;
 import io.strata.kinds.rows.RowsExport;
 import io.strata.unit.BatchSteps;
 import io.strata.export.JobRunner;
@@ -64,7 +65,9 @@ final class Wiring {
         main.bind("strataS3Client", storage.client());
         main.bind("jobRunner", runner);
         main.bind("strataRunLog", runLog(database));
-        main.bind("batchSteps", new BatchSteps(database, storage, new RowsExport(config.schema()), config.schema(),
+        RowsExport rows = new RowsExport(config.schema());
+        OffloadExport offload = new OffloadExport(config.schema());
+        main.bind("batchSteps", new BatchSteps(database, storage, job -> job.offloads() ? offload : rows, config.schema(),
                 config.s3().prefix(), config.tempDir(), config.gzipLevel(), stopping, installation));
         ReportStore reports = new ReportStore(storage, config.s3().prefix(), config.report().out());
         main.bind("reportStore", reports);

@@ -17,6 +17,7 @@ import java.util.List;
  *                     or change the rows that reference archived rows
  * @param timestampUnit what the values of an integer {@code timestampColumn} count (epoch seconds or milliseconds);
  *                     null for timestamp and timestamptz columns
+ * @param offload      the columns that move to S3 while the rows stay; null for a job that archives whole rows
  */
 public record JobConfig(
         String name,
@@ -35,7 +36,8 @@ public record JobConfig(
         int concurrency,
         ZoneId zone,
         List<String> acceptOnDelete,
-        TimestampUnit timestampUnit) {
+        TimestampUnit timestampUnit,
+        OffloadConfig offload) {
 
     /** Batches archived, and objects restored, at once when the job does not say. */
     public static final int DEFAULT_CONCURRENCY = 2;
@@ -77,6 +79,11 @@ public record JobConfig(
 
     public boolean keepForever() {
         return keepDuration == null && keepPeriod == null;
+    }
+
+    /** True when the job offloads columns (the rows stay) rather than archiving whole rows. */
+    public boolean offloads() {
+        return offload != null;
     }
 
     public String qualifiedTable() {

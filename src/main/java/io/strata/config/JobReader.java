@@ -23,7 +23,7 @@ final class JobReader {
 
     JobConfig job(JsonNode node, String at, ZoneId defaultZone) {
         ConfigFile.Section j = f.section(node, at, "name", "table", "timestampColumn", "keep", "batch", "format", "schedule",
-                "tenantColumn", "delete", "enabled", "concurrency", "zone", "acceptOnDelete", "timestampUnit");
+                "tenantColumn", "delete", "enabled", "concurrency", "zone", "acceptOnDelete", "timestampUnit", "offload");
         String name = j.require("name");
         if (!JOB_NAME.matcher(name).matches()) {
             throw f.error(at + ".name", name, "must be lower-case letters, digits, '-' or '_'");
@@ -91,7 +91,12 @@ final class JobReader {
                 throw f.error(at + "." + col[0], col[1], "is not a column name");
             }
         }
-        boolean delete = j.bool("delete", true);
+        OffloadConfig offload = offload(j, at, ts);
+        if (offload != null && j.node("delete") != null) {
+            throw f.error(at + ".delete", j.string("delete", ""), "does not go with offload: an offload job never deletes"
+                    + " rows, it sets the offloaded columns to NULL; remove delete");
+        }
+        boolean delete = offload != null || j.bool("delete", true);
         String unitText = j.string("timestampUnit", null);
         TimestampUnit unit = null;
         if (unitText != null) {
@@ -105,7 +110,58 @@ final class JobReader {
         return new JobConfig(name, parts.length == 2 ? parts[0] : "public", parts[parts.length - 1], ts,
                 keepText, keepDuration, keepPeriod, batch, format, schedule, tenant,
                 delete, j.bool("enabled", true), j.integer("concurrency", JobConfig.DEFAULT_CONCURRENCY, 1, 32),
-                j.zone("zone", defaultZone), acceptOnDelete(j, at, delete), unit);
+                j.zone("zone", defaultZone), acceptOnDelete(j, at, delete, offload != null), unit, offload);
+    }
+
+    /**
+     * {@code offload: {columns: [..], key: id, flagColumn: .., refColumn: ..}}; null when absent. The names are
+     * checked here; that they exist, with fitting types, is checked against the table at start-up.
+     */
+    OffloadConfig offload(ConfigFile.Section j, String at, String ts) {
+        JsonNode node = j.node("offload");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String o = at + ".offload";
+        ConfigFile.Section s = f.section(node, o, "columns", "key", "flagColumn", "refColumn");
+        JsonNode list = s.node("columns");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw f.error(o + ".columns", list == null ? null : list.toString(), list == null ? "is required"
+                    : "must be a list of one or more column names, e.g. [raw_data]");
+        }
+        String key = s.require("key");
+        String flag = s.string("flagColumn", null);
+        String ref = s.string("refColumn", null);
+        List<String> columns = new ArrayList<>();
+        for (JsonNode item : list) {
+            String name = item.isValueNode() ? f.resolve(o + ".columns", item.asText()) : item.toString();
+            if (!item.isValueNode() || !IDENTIFIER.matcher(name).matches()) {
+                throw f.error(o + ".columns", name, "is not a column name");
+            }
+            if (name.equals(key) || name.equals(ts)) {
+                throw f.error(o + ".columns", name, "is the job's " + (name.equals(key) ? "offload.key" : "timestampColumn")
+                        + ": it identifies the row and stays; offload other columns");
+            }
+            if (name.equals(flag) || name.equals(ref)) {
+                throw f.error(o + ".columns", name, "is also named as " + (name.equals(flag) ? "flagColumn" : "refColumn"));
+            }
+            if (columns.contains(name)) {
+                throw f.error(o + ".columns", name, "is listed twice");
+            }
+            columns.add(name);
+        }
+        for (String[] col : new String[][] {{"key", key}, {"flagColumn", flag}, {"refColumn", ref}}) {
+            if (col[1] != null && !IDENTIFIER.matcher(col[1]).matches()) {
+                throw f.error(o + "." + col[0], col[1], "is not a column name");
+            }
+        }
+        if (flag != null && (flag.equals(key) || flag.equals(ts) || flag.equals(ref))) {
+            throw f.error(o + ".flagColumn", flag, "must be a column of its own (not the key, timestamp or ref column)");
+        }
+        if (ref != null && (ref.equals(key) || ref.equals(ts))) {
+            throw f.error(o + ".refColumn", ref, "must be a column of its own (not the key or timestamp column)");
+        }
+        return new OffloadConfig(List.copyOf(columns), key, flag, ref);
     }
 
     /** {@code batch}: a length that divides a day evenly, or a calendar week ({@code P1W}) or month ({@code P1M}). */
@@ -133,7 +189,7 @@ final class JobReader {
     }
 
     /** {@code acceptOnDelete}: a list of {@code schema.table.constraint}; whether each exists is checked against the database. */
-    List<String> acceptOnDelete(ConfigFile.Section j, String at, boolean delete) {
+    List<String> acceptOnDelete(ConfigFile.Section j, String at, boolean delete, boolean offload) {
         JsonNode list = j.node("acceptOnDelete");
         if (list == null || list.isNull()) {
             return List.of();
@@ -141,6 +197,9 @@ final class JobReader {
         String key = at + ".acceptOnDelete";
         if (!list.isArray()) {
             throw f.error(key, list.toString(), "must be a list of foreign keys, each schema.table.constraint");
+        }
+        if (offload && !list.isEmpty()) {
+            throw f.error(key, list.toString(), "is for jobs that delete rows; an offload job keeps its rows");
         }
         if (!delete && !list.isEmpty()) {
             throw f.error(key, list.toString(), "is for jobs that delete; this job has delete: false and changes no row");

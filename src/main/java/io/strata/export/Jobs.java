@@ -39,7 +39,10 @@ public final class Jobs {
                     LOG.warn("job {}: {} has no index on {}; finding due rows will scan the table; run: {}",
                             job.name(), job.qualifiedTable(), job.timestampColumn(), TableInfo.suggestedIndex(job));
                 }
-                if (job.delete()) {
+                if (job.offloads()) {
+                    OffloadTable.check(c, job, table, config.source() + ": strata.jobs[" + config.jobs().indexOf(job) + "]")
+                            .forEach(line -> LOG.warn("job {}: {}", job.name(), line));
+                } else if (job.delete()) {
                     table = table.withReferences(references(c, config, job, table));
                 }
                 jobs.put(job.name(), new JobState(job, table));

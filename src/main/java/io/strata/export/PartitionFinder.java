@@ -73,14 +73,16 @@ public final class PartitionFinder {
      */
     public static String probe(JobConfig job, TableInfo table, boolean after) {
         String ts = Sql.ident(job.timestampColumn());
+        // An offload job's rows stay: only rows that still hold a value to offload make a window due.
         return "SELECT min(" + ts + ") FROM " + table.qualifiedName() + " WHERE " + ts + " < ?"
-                + (after ? " AND " + ts + " >= ?" : "");
+                + (after ? " AND " + ts + " >= ?" : "") + (job.offloads() ? " AND " + OffloadTable.pending(job, null) : "");
     }
 
     private void addWindow(Connection c, JobConfig job, TableInfo table, Window w, boolean count, List<Partition> out)
             throws SQLException {
         String ts = Sql.ident(job.timestampColumn());
-        String where = " FROM " + table.qualifiedName() + " WHERE " + ts + " >= ? AND " + ts + " < ?";
+        String where = " FROM " + table.qualifiedName() + " WHERE " + ts + " >= ? AND " + ts + " < ?"
+                + (job.offloads() ? " AND " + OffloadTable.pending(job, null) : "");
         if (job.tenantColumn() == null) {
             if (!job.delete() && exported(c, job, w, false, null)) {
                 return;

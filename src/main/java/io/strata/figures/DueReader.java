@@ -2,6 +2,7 @@ package io.strata.figures;
 
 import io.strata.config.JobConfig;
 import io.strata.db.Sql;
+import io.strata.export.OffloadTable;
 import io.strata.export.Partition;
 import io.strata.export.PartitionFinder;
 import io.strata.export.References;
@@ -60,7 +61,8 @@ final class DueReader {
     private static Instant oldest(Connection c, JobConfig job, TableInfo table, List<Partition> due) throws SQLException {
         Window first = due.get(0).window();
         String ts = Sql.ident(job.timestampColumn());
-        String sql = "SELECT min(" + ts + ") FROM " + table.qualifiedName() + " WHERE " + ts + " >= ? AND " + ts + " < ?";
+        String sql = "SELECT min(" + ts + ") FROM " + table.qualifiedName() + " WHERE " + ts + " >= ? AND " + ts + " < ?"
+                + (job.offloads() ? " AND " + OffloadTable.pending(job, null) : "");
         if (job.delete() || job.tenantColumn() == null) {
             return min(c, sql, job, table, first, false, null);
         }
