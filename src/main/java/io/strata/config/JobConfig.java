@@ -15,6 +15,8 @@ import java.util.List;
  * @param acceptOnDelete foreign keys ({@code schema.table.constraint} of the referencing table) whose
  *                     ON DELETE CASCADE, SET NULL or SET DEFAULT the operator accepts: archiving may delete
  *                     or change the rows that reference archived rows
+ * @param key          the column that identifies a row in the archive ({@code key:}), for {@code get}; null: the
+ *                     table's primary key when it has one column
  */
 public record JobConfig(
         String name,
@@ -32,7 +34,8 @@ public record JobConfig(
         boolean enabled,
         int concurrency,
         ZoneId zone,
-        List<String> acceptOnDelete) {
+        List<String> acceptOnDelete,
+        String key) {
 
     /** Batches archived, and objects restored, at once when the job does not say. */
     public static final int DEFAULT_CONCURRENCY = 2;
@@ -70,6 +73,14 @@ public record JobConfig(
             }
             throw new IllegalArgumentException("no format " + extension);
         }
+    }
+
+    /**
+     * The column that {@code get} looks rows up by and whose range each object's manifest row records, as the job
+     * names it; null when it names none (then the table's one-column primary key, if any, found at start-up).
+     */
+    public String lookupKey() {
+        return key;
     }
 
     public boolean keepForever() {

@@ -23,7 +23,7 @@ final class JobReader {
 
     JobConfig job(JsonNode node, String at, ZoneId defaultZone) {
         ConfigFile.Section j = f.section(node, at, "name", "table", "timestampColumn", "keep", "batch", "format", "schedule",
-                "tenantColumn", "delete", "enabled", "concurrency", "zone", "acceptOnDelete");
+                "tenantColumn", "delete", "enabled", "concurrency", "zone", "acceptOnDelete", "key");
         String name = j.require("name");
         if (!JOB_NAME.matcher(name).matches()) {
             throw f.error(at + ".name", name, "must be lower-case letters, digits, '-' or '_'");
@@ -75,7 +75,8 @@ final class JobReader {
         }
         String tenant = j.string("tenantColumn", null);
         String ts = j.require("timestampColumn");
-        for (String[] col : new String[][] {{"timestampColumn", ts}, {"tenantColumn", tenant}}) {
+        String key = j.string("key", null);
+        for (String[] col : new String[][] {{"timestampColumn", ts}, {"tenantColumn", tenant}, {"key", key}}) {
             if (col[1] != null && !IDENTIFIER.matcher(col[1]).matches()) {
                 throw f.error(at + "." + col[0], col[1], "is not a column name");
             }
@@ -84,7 +85,7 @@ final class JobReader {
         return new JobConfig(name, parts.length == 2 ? parts[0] : "public", parts[parts.length - 1], ts,
                 keepText, keepDuration, keepPeriod, batch, format, schedule, tenant,
                 delete, j.bool("enabled", true), j.integer("concurrency", JobConfig.DEFAULT_CONCURRENCY, 1, 32),
-                j.zone("zone", defaultZone), acceptOnDelete(j, at, delete));
+                j.zone("zone", defaultZone), acceptOnDelete(j, at, delete), key);
     }
 
     /** {@code acceptOnDelete}: a list of {@code schema.table.constraint}; whether each exists is checked against the database. */

@@ -8,6 +8,7 @@ import io.strata.Version;
 import io.strata.db.Sql;
 import io.strata.export.Partition;
 import io.strata.export.TableInfo;
+import io.strata.format.KeyRange;
 import io.strata.text.Json;
 import java.io.IOException;
 import java.sql.PreparedStatement;
@@ -35,8 +36,9 @@ final class ObjectRecords {
         Partition p = w.partition();
         String sql = "INSERT INTO " + schema + ".manifest (job, table_name, tenant, window_start, window_end, chunk,"
                 + " bucket, object_key, format, columns, row_count, raw_bytes, gzip_bytes, sha256, deleted, export_ms,"
-                + " upload_ms, verify_ms, run_id, format_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?)";
+                + " upload_ms, verify_ms, run_id, format_version, key_column, key_min, key_max, key_min_num, key_max_num)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        KeyRange keys = w.tx().keyRange();
         try (PreparedStatement ps = w.tx().connection().prepareStatement(sql)) {
             ps.setString(1, p.job().name());
             ps.setString(2, p.job().qualifiedTable());
@@ -58,6 +60,11 @@ final class ObjectRecords {
             ps.setLong(18, v.verifyMs());
             ps.setLong(19, w.runId());
             ps.setInt(20, p.job().format().version());
+            ps.setString(21, keys == null ? null : keys.column());
+            ps.setString(22, keys == null ? null : keys.min());
+            ps.setString(23, keys == null ? null : keys.max());
+            ps.setBigDecimal(24, keys == null ? null : keys.minNumber());
+            ps.setBigDecimal(25, keys == null ? null : keys.maxNumber());
             ps.executeUpdate();
         }
     }
@@ -97,6 +104,10 @@ final class ObjectRecords {
                 .put("formatVersion", p.job().format().version())
                 .put("compression", "gzip");
         s.set("columns", columnsJson(w.table()));
+        KeyRange keys = w.tx().keyRange();
+        if (keys != null) {
+            s.put("keyColumn", keys.column()).put("keyMin", keys.min()).put("keyMax", keys.max());
+        }
         s.put("rows", w.exported().rows()).put("rawBytes", w.exported().rawBytes()).put("bytes", w.exported().gzipBytes()).put("sha256", v.sha256())
                 .put("deletedFromSource", p.job().delete()).put("archivedAt", Instant.now().toString());
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);

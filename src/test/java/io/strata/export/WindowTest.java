@@ -46,7 +46,7 @@ class WindowTest {
     @Test
     void cutoffIsTheStartOfTheWindowHoldingNowMinusKeep() {
         JobConfig job = new JobConfig("j", "public", "t", "at", "P2D", Duration.ofDays(2), null, Duration.ofHours(1),
-                JobConfig.Format.CSV, "0 0 3 * * ?", null, true, true, 1, ZoneId.of("UTC"), List.of());
+                JobConfig.Format.CSV, "0 0 3 * * ?", null, true, true, 1, ZoneId.of("UTC"), List.of(), null);
         ZonedDateTime now = ZonedDateTime.of(2026, 11, 21, 16, 45, 0, 0, ZoneId.of("UTC"));
         assertEquals(LocalDateTime.of(2026, 11, 19, 16, 0), PartitionFinder.cutoff(job, now));
     }

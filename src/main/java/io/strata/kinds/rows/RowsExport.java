@@ -5,6 +5,9 @@ import io.strata.db.Sql;
 import io.strata.export.Partition;
 import io.strata.export.PartitionFinder;
 import io.strata.export.TableInfo;
+import io.strata.format.KeyRange;
+import io.strata.format.KeyType;
+import io.strata.format.RecordKeys;
 import io.strata.unit.UnitExport;
 import io.strata.unit.UnitTransaction;
 import java.io.IOException;
@@ -35,7 +38,46 @@ public final class RowsExport implements UnitExport {
     @Override
     public long export(UnitTransaction tx, Partition p, TableInfo table, OutputStream out) throws SQLException, IOException {
         bindTenant(tx.connection(), p);
-        return tx.connection().unwrap(PGConnection.class).getCopyAPI().copyOut(copySql(p, table), out);
+        if (table.key() == null) {
+            return tx.connection().unwrap(PGConnection.class).getCopyAPI().copyOut(copySql(p, table), out);
+        }
+        // The key range is read from the rows as they stream out of the statement that deletes them: exactly the
+        // rows exported, whatever other sessions insert or update meanwhile.
+        KeyRange range = new KeyRange(table.key().name(), KeyType.of(table.key().type()));
+        RecordKeys keys = p.job().format() == JobConfig.Format.CSV
+                ? RecordKeys.csv(table.columns().indexOf(table.key()), range)
+                : RecordKeys.jsonLines(table.key().name(), range);
+        long rows = tx.connection().unwrap(PGConnection.class).getCopyAPI().copyOut(copySql(p, table), new Tee(out, keys));
+        keys.finish();
+        tx.keyRange(range);
+        return rows;
+    }
+
+    /** Bytes to the object, and past the key scanner; closing it closes neither (the caller owns {@code out}). */
+    private static final class Tee extends OutputStream {
+        private final OutputStream out;
+        private final RecordKeys keys;
+
+        Tee(OutputStream out, RecordKeys keys) {
+            this.out = out;
+            this.keys = keys;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            keys.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
     }
 
     @Override
