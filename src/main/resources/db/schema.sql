@@ -129,5 +129,6 @@ BEGIN
             WHERE key_max_num IS NOT NULL;
         CREATE INDEX IF NOT EXISTS manifest_job_key_text ON ${schema}.manifest (job, (key_max COLLATE "C"), (key_min COLLATE "C"))
             WHERE key_max IS NOT NULL AND key_max_num IS NULL;
+        CREATE INDEX IF NOT EXISTS manifest_job_no_key ON ${schema}.manifest (job) WHERE key_min IS NULL;
     END IF;
 END';
