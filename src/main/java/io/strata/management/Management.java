@@ -49,6 +49,8 @@ public final class Management implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Management.class);
 
+    private static final String CONSOLE_FACTORY = "strataConsoleServerFactory";
+
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final List<ObjectName> registered = new ArrayList<>();
     private JMXConnectorServer rmi;
@@ -85,7 +87,7 @@ public final class Management implements AutoCloseable {
         main.addInitialProperty("camel.management.metricsEnabled", "true");
         main.addInitialProperty("camel.metrics.enabled", "true");
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, metrics.registry());
-        main.bind("strataConsoleServerFactory", new ConsoleServerFactory(
+        main.bind(CONSOLE_FACTORY, new ConsoleServerFactory(
                 new MetricsGuard(m.authenticated() ? m.user() : null, m.authenticated() ? m.password() : null)));
         // Nothing else of the management server: its send, upload, download, info and developer consoles stay off.
         for (String off : List.of("sendEnabled", "uploadEnabled", "downloadEnabled", "infoEnabled", "devConsoleEnabled")) {
@@ -103,7 +105,8 @@ public final class Management implements AutoCloseable {
             main.addInitialProperty("camel.management.authenticationRealm", "strata");
             main.addInitialProperty("camel.management.basicPropertiesFile", users.toString());
         }
-        LOG.info("Jolokia at http://{}:{}/observe/jolokia{}, health at /observe/health, metrics at /observe/metrics",
+        LOG.info("Jolokia at http://{}:{}/observe/jolokia{}, health at /observe/health, metrics at /observe/metrics,"
+                + " archived rows at /strata/jobs/{job}/rows/{key}",
                 m.jolokiaHost(), m.jolokiaPort(), m.authenticated() ? " (user " + m.user() + ")" : "");
         Path written = users;
         return () -> BasicAuthUsers.delete(written);
@@ -144,6 +147,10 @@ public final class Management implements AutoCloseable {
             }
             m.register(new ObjectName("strata:type=Service"),
                     new DescribedMBean(new ManagedStrata(config, storage, jobs, calls), StrataMBean.class));
+            ConsoleServerFactory console = camel.getRegistry().lookupByNameAndType(CONSOLE_FACTORY, ConsoleServerFactory.class);
+            if (console != null && console.router() != null) {
+                new RowsEndpoint(strata).install(console.router());
+            }
             HealthCheckRegistry health = HealthCheckRegistry.get(camel);
             if (health != null) {
                 health.register(StrataHealthCheck.database(database));
