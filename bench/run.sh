@@ -10,6 +10,7 @@
 #   4. restore: Strata `restore` against `gunzip | COPY FROM STDIN` of the same objects
 #   5. tiny partitions: Strata's fixed cost per partition
 #   6. memory: one hour of millions of rows archived and restored with -Xmx256m
+#   7. get: one archived row read by its key, by the command and over HTTP from the service, cold and warm
 # and writes bench/RESULTS.md (--quick: bench/work/RESULTS-quick.md). Needs bash, psql, gzip, java 17,
 # mvn (only when target/strata.jar is missing) and /usr/bin/time (Debian package `time`; installed
 # with apt-get when missing and possible, otherwise CPU and peak RSS are reported as "-").
@@ -27,6 +28,8 @@ TINY_WINDOWS=720
 TINY_ROWS_PER_WINDOW=10
 MEM_ROWS=2000000
 MEM_XMX=256m
+GET_ROWS=200000   # the get case's table: one day of rows, 24 hourly objects
+GET_KEYS=7        # keys looked up, each in another object (the median is reported)
 ARCHIVE_RUNS="jsonl:1 jsonl:2 csv:1 csv:2:jit csv:2"   # format:concurrency[:jit]; csv:2 last, its objects are restored
 TINY_RUNS="1:cold 1:warm 2:cold 2:warm"     # concurrency:JVM
 WARM_RUNS="csv:2 jsonl:2"                   # the same, in a warm JVM (the service)
@@ -72,6 +75,8 @@ if [ "$QUICK" = 1 ]; then
   DAYS=2
   [ "$TINY_SET" = 1 ] || TINY_WINDOWS=24
   [ "$MEM_SET" = 1 ] || MEM_ROWS=20000
+  GET_ROWS=10000
+  GET_KEYS=3
   ARCHIVE_RUNS="jsonl:2 csv:2"
   TINY_RUNS=1:warm
   WARM_RUNS=""
@@ -135,6 +140,7 @@ if [ ! -f "$JAR" ]; then
   (cd "$ROOT" && mvn -q -DskipTests package) >"$LOGS/build.log" 2>&1 || die "build failed; see $LOGS/build.log"
 fi
 if java -jar "$JAR" help 2>/dev/null | grep -q '^ *restore'; then HAS_RESTORE=1; else HAS_RESTORE=0; fi
+if java -jar "$JAR" help 2>/dev/null | grep -q '^ *get '; then HAS_GET=1; else HAS_GET=0; fi
 
 if [ "$(PGDATABASE=postgres q -c "SELECT count(*) FROM pg_database WHERE datname = 'strata_bench'")" = 0 ]; then
   say "creating database strata_bench"
@@ -544,6 +550,57 @@ if [ "$HAS_RESTORE" = 1 ]; then
 fi
 sqlrun -c "DROP TABLE IF EXISTS bench.big"
 reset_strata
+
+# --- 7: get: one archived row by its key --------------------------------------------------------------
+# GET_ROWS rows over the day before the cutoff, archived as 24 hourly CSV objects; then GET_KEYS keys, each in
+# another object, looked up by `bin/strata get` (a one-shot command: JVM start included, no cache, so every
+# run downloads its object; "warm" is the same key again) and over HTTP from the service (`run`): cold is the
+# first look-up of an object (downloaded), warm a second key of the same object (from the cache).
+
+ms_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", (b - a) * 1000 }'; }
+if [ "$HAS_GET" = 1 ]; then
+  say "get: archiving $GET_ROWS rows into 24 objects"
+  make_table bench.lookup "$GET_ROWS" "timestamp '$CUTOFF'" "interval '1 day' / $GET_ROWS"
+  strata_archive get-archive lookup bench.lookup csv 2
+  GET_CFG=$WORK/conf/get.yaml
+  GET_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 18778)
+  write_config "$GET_CFG" lookup bench.lookup csv 2
+  printf '  management:\n    jolokiaPort: %s\n' "$GET_PORT" >>"$GET_CFG"
+  strata_launcher
+  for i in $(seq 1 "$GET_KEYS"); do
+    key=$(( (i - 1) * GET_ROWS / GET_KEYS + 7 ))
+    t0=$(now)
+    env "${STRATA[@]}" --config "$GET_CFG" get --job lookup --key "$key" --json >"$LOGS/get-cmd-$i.json" 2>>"$LOGS/get.log" \
+      || die "get: bin/strata get --key $key failed; see $LOGS/get.log"
+    record get.cmd.cold "$i" "$(ms_since "$t0")" 1 "$(json_field millis "$LOGS/get-cmd-$i.json")"
+    t0=$(now)
+    env "${STRATA[@]}" --config "$GET_CFG" get --job lookup --key "$key" --json >"$LOGS/get-cmd-$i-again.json" 2>>"$LOGS/get.log" \
+      || die "get: bin/strata get --key $key failed; see $LOGS/get.log"
+    record get.cmd.warm "$i" "$(ms_since "$t0")" 1 "$(json_field millis "$LOGS/get-cmd-$i-again.json")"
+  done
+  say "get: over HTTP from the service on port $GET_PORT"
+  STRATA_JAR=$JAR "$ROOT/bin/strata" --config "$GET_CFG" run >"$LOGS/get-service.log" 2>&1 &
+  SERVICE_PID=$!
+  for _ in $(seq 1 600); do
+    curl -sf -o /dev/null "http://127.0.0.1:$GET_PORT/observe/health" && break
+    kill -0 "$SERVICE_PID" 2>/dev/null || die "get: the service ended; see $LOGS/get-service.log"
+    sleep 0.1
+  done
+  URL=http://127.0.0.1:$GET_PORT/strata/jobs/lookup/rows
+  curl -sf -o /dev/null "$URL/$(( GET_ROWS - 1 ))" || true   # the first request of the JVM is not a look-up's cost
+  for i in $(seq 1 "$GET_KEYS"); do
+    key=$(( (i - 1) * GET_ROWS / GET_KEYS + 7 ))
+    t=$(curl -sf -o "$LOGS/get-http-$i.json" -w '%{time_total}' "$URL/$key") || die "get: GET $URL/$key failed"
+    record get.http.cold "$i" "$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }')" 1 - "$(json_field downloaded "$LOGS/get-http-$i.json")"
+    t=$(curl -sf -o "$LOGS/get-http-$i-warm.json" -w '%{time_total}' "$URL/$((key + 1))") || die "get: GET $URL/$((key + 1)) failed"
+    record get.http.warm "$i" "$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }')" 1 - "$(json_field downloaded "$LOGS/get-http-$i-warm.json")"
+  done
+  kill -TERM "$SERVICE_PID" 2>/dev/null || true
+  wait "$SERVICE_PID" 2>/dev/null || true
+  GET_OBJECT_BYTES=$(q -c "SELECT round(avg(raw_bytes)) || '/' || round(avg(gzip_bytes)) || '/' || round(avg(row_count)) FROM strata.manifest WHERE job = 'lookup'")
+  sqlrun -c "DROP TABLE IF EXISTS bench.lookup"
+  reset_strata
+fi
 # The generated tables go (about 1 GB for a million rows); the generator function stays.
 sqlrun -c "DROP TABLE IF EXISTS bench.events, bench.events_src, bench.events_warm1, bench.events_warm2, bench.tiny,
   bench.tiny_warm1, bench.tiny_warm2"
@@ -723,6 +780,29 @@ mkdir -p "$(dirname "$OUT")"
     echo "| Restore | $(fmt "$w") | $(per_sec "$MEM_ROWS" "$w") | $(echo "$MEM_R" | cut -d/ -f1) | $(echo "$MEM_R" | cut -d/ -f2 | sed 's|:| / |') |"
   else
     echo "| Restore | restore: not in this build | | | |"
+  fi
+  echo
+  echo "## Reading one archived row (get)"
+  echo
+  if [ "$HAS_GET" = 1 ]; then
+    echo "$(num "$GET_ROWS") rows archived as 24 hourly CSV objects of $(num "$(echo "$GET_OBJECT_BYTES" | cut -d/ -f3)") rows each"
+    echo "($(awk -v b="$(echo "$GET_OBJECT_BYTES" | cut -d/ -f1)" 'BEGIN { printf "%.1f", b / 1e6 }') MB of CSV, $(awk -v b="$(echo "$GET_OBJECT_BYTES" | cut -d/ -f2)" 'BEGIN { printf "%.1f", b / 1e6 }') MB gzipped), embedded S3; $GET_KEYS keys, each in another object;"
+    echo "medians in milliseconds, with min–max. *Command*: \`bin/strata get --json\`, the whole process (JVM start"
+    echo "included; in brackets the look-up itself, its \`millis\`); it keeps no cache, so it downloads its object every"
+    echo "time, and *warm* is the same key again (the OS's page cache). *HTTP*: \`GET /strata/jobs/lookup/rows/{key}\`"
+    echo "on the service, timed by curl: *cold* is the first look-up of an object (downloaded, SHA-256 checked,"
+    echo "gunzipped into the cache), *warm* another key of the same object (scanned from the cache's file)."
+    echo
+    echo "| Case | Cold, ms | Warm, ms |"
+    echo "|---|---|---|"
+    read -r m a b _ <<<"$(stat get.cmd.cold 3)"; read -r mi _ _ _ <<<"$(stat get.cmd.cold 5)"
+    read -r m2 a2 b2 _ <<<"$(stat get.cmd.warm 3)"; read -r mi2 _ _ _ <<<"$(stat get.cmd.warm 5)"
+    echo "| \`bin/strata get\` (look-up alone) | $(fmt_range "$m" "$a" "$b" 0) ($(fmt "$mi" 0)) | $(fmt_range "$m2" "$a2" "$b2" 0) ($(fmt "$mi2" 0)) |"
+    read -r m a b _ <<<"$(stat get.http.cold 3)"
+    read -r m2 a2 b2 _ <<<"$(stat get.http.warm 3)"
+    echo "| HTTP, service | $(fmt_range "$m" "$a" "$b" 1) | $(fmt_range "$m2" "$a2" "$b2" 1) |"
+  else
+    echo "get: not in this build (\`java -jar target/strata.jar help\` lists no get command)."
   fi
   echo
   echo "## Targets"
