@@ -51,7 +51,8 @@ Options:
   --memory-rows M    rows in the one-hour memory case (default 2000000)
   --note TEXT   a line for RESULTS.md (e.g. that the machine was shared)
   --out FILE    where to write the results (default bench/RESULTS.md, or bench/work/RESULTS-quick.md)
-Environment: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), PGPASSWORD; database strata_bench.
+Environment: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), PGPASSWORD; database strata_bench
+(STRATA_BENCH_DB names another).
 STRATA_JAR benchmarks another build than target/strata.jar.
 EOF
 }
@@ -87,7 +88,7 @@ done
 [ -n "$OUT" ] || { [ "$QUICK" = 1 ] && OUT=$WORK/RESULTS-quick.md || OUT=$ROOT/bench/RESULTS.md; }
 
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
-export PGDATABASE=strata_bench
+export PGDATABASE=${STRATA_BENCH_DB:-strata_bench}
 DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE"
 GZIP_LEVEL=1   # strata.gzipLevel's default; the baseline uses the same level
 
@@ -142,9 +143,9 @@ fi
 if java -jar "$JAR" help 2>/dev/null | grep -q '^ *restore'; then HAS_RESTORE=1; else HAS_RESTORE=0; fi
 if java -jar "$JAR" help 2>/dev/null | grep -q '^ *get '; then HAS_GET=1; else HAS_GET=0; fi
 
-if [ "$(PGDATABASE=postgres q -c "SELECT count(*) FROM pg_database WHERE datname = 'strata_bench'")" = 0 ]; then
-  say "creating database strata_bench"
-  PGDATABASE=postgres sqlrun -c "CREATE DATABASE strata_bench"
+if [ "$(PGDATABASE=postgres q -c "SELECT count(*) FROM pg_database WHERE datname = '$PGDATABASE'")" = 0 ]; then
+  say "creating database $PGDATABASE"
+  PGDATABASE=postgres sqlrun -c "CREATE DATABASE \"$PGDATABASE\""
 fi
 
 # The fixed cutoff: every row older than CUTOFF is due, for the baseline and for Strata alike. Data
@@ -786,7 +787,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   if [ "$HAS_GET" = 1 ]; then
     echo "$(num "$GET_ROWS") rows archived as 24 hourly CSV objects of $(num "$(echo "$GET_OBJECT_BYTES" | cut -d/ -f3)") rows each"
-    echo "($(awk -v b="$(echo "$GET_OBJECT_BYTES" | cut -d/ -f1)" 'BEGIN { printf "%.1f", b / 1e6 }') MB of CSV, $(awk -v b="$(echo "$GET_OBJECT_BYTES" | cut -d/ -f2)" 'BEGIN { printf "%.1f", b / 1e6 }') MB gzipped), embedded S3; $GET_KEYS keys, each in another object;"
+    echo "($(awk -v b="$(echo "$GET_OBJECT_BYTES" | cut -d/ -f1)" 'BEGIN { printf "%.1f", b / 1e6 }') MB of CSV, $(awk -v b="$(echo "$GET_OBJECT_BYTES" | cut -d/ -f2)" 'BEGIN { printf "%.2f", b / 1e6 }') MB gzipped), embedded S3; $GET_KEYS keys, each in another object;"
     echo "medians in milliseconds, with min–max. *Command*: \`bin/strata get --json\`, the whole process (JVM start"
     echo "included; in brackets the look-up itself, its \`millis\`); it keeps no cache, so it downloads its object every"
     echo "time, and *warm* is the same key again (the OS's page cache). *HTTP*: \`GET /strata/jobs/lookup/rows/{key}\`"
