@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Strata against the hand-written `COPY | gzip` script it replaces, on the local PostgreSQL, in one run.
 #
-#   bench/run.sh [--rows N] [--reps R] [--quick] [--note TEXT] [--out FILE]
+#   bench/run.sh [--rows N] [--reps R] [--quick] [--only get] [--note TEXT] [--out FILE]
 #
 # Steps, each on freshly generated, identical data (bench/RESULTS.md says what each figure measures):
 #   1. a deterministic table of N rows over 30 days, ~500 bytes per row as CSV, indexed on its timestamp
@@ -34,6 +34,7 @@ ARCHIVE_RUNS="jsonl:1 jsonl:2 csv:1 csv:2:jit csv:2"   # format:concurrency[:jit
 TINY_RUNS="1:cold 1:warm 2:cold 2:warm"     # concurrency:JVM
 WARM_RUNS="csv:2 jsonl:2"                   # the same, in a warm JVM (the service)
 QUICK=0
+ONLY=""
 NOTE=""
 OUT=""
 ROWS_SET=0
@@ -49,6 +50,7 @@ Options:
   --quick       smoke run, well under a minute: 20000 rows over 2 days, 1 repetition, small cases
   --tiny-windows W   partitions in the fixed-cost case (default 720)
   --memory-rows M    rows in the one-hour memory case (default 2000000)
+  --only get    only the get case (7), its section written to --out (default bench/work/RESULTS-get.md)
   --note TEXT   a line for RESULTS.md (e.g. that the machine was shared)
   --out FILE    where to write the results (default bench/RESULTS.md, or bench/work/RESULTS-quick.md)
 Environment: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), PGPASSWORD; database strata_bench
@@ -62,6 +64,7 @@ while [ $# -gt 0 ]; do
     --rows) ROWS=${2:?--rows needs a number}; ROWS_SET=1; shift 2 ;;
     --reps) REPS=${2:?--reps needs a number}; shift 2 ;;
     --quick) QUICK=1; shift ;;
+    --only) ONLY=${2:?--only needs a case}; [ "$ONLY" = get ] || { echo "bench: --only takes get" >&2; exit 2; }; shift 2 ;;
     --tiny-windows) TINY_WINDOWS=${2:?--tiny-windows needs a number}; TINY_SET=1; shift 2 ;;
     --memory-rows) MEM_ROWS=${2:?--memory-rows needs a number}; MEM_SET=1; shift 2 ;;
     --note) NOTE=${2:?--note needs a text}; shift 2 ;;
@@ -85,6 +88,7 @@ fi
 for n in "$ROWS" "$REPS" "$TINY_WINDOWS" "$MEM_ROWS"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "bench: numbers must be positive whole numbers" >&2; exit 2; }
 done
+[ -n "$OUT" ] || [ -z "$ONLY" ] || OUT=$WORK/RESULTS-$ONLY.md
 [ -n "$OUT" ] || { [ "$QUICK" = 1 ] && OUT=$WORK/RESULTS-quick.md || OUT=$ROOT/bench/RESULTS.md; }
 
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
@@ -220,6 +224,7 @@ CHECKPOINT;
 SQL
 }
 
+if [ -z "$ONLY" ]; then
 # The main table, copied from a source generated once (generating is slower than copying).
 STEP_MAIN="interval '$((DAYS * 86400)) seconds' / $ROWS"
 say "generating bench.events_src"
@@ -430,6 +435,8 @@ check_restored() { # label table expected
   [ "$n" = "$3" ] || die "$1: $2 holds $n rows after the restore, $3 were archived"
 }
 
+fi
+
 # bin/strata records its class archive (target/strata.jsa) on the first one-shot command after a build.
 # A small archive run does that here, so that every measured run starts as an operator's runs do.
 say "a first bin/strata run (records its class archive when the jar is new)"
@@ -438,6 +445,7 @@ reset_strata
 strata_archive prime prime bench.prime csv 2
 sqlrun -c "DROP TABLE bench.prime"
 
+if [ -z "$ONLY" ]; then
 # --- 2, 3, 4: archive (baseline against Strata) and restore ----------------------------------------
 
 for rep in $(seq 1 "$REPS"); do
@@ -551,6 +559,7 @@ if [ "$HAS_RESTORE" = 1 ]; then
 fi
 sqlrun -c "DROP TABLE IF EXISTS bench.big"
 reset_strata
+fi
 
 # --- 7: get: one archived row by its key --------------------------------------------------------------
 # GET_ROWS rows over the day before the cutoff, archived as 24 hourly CSV objects; then GET_KEYS keys, each in
@@ -675,6 +684,46 @@ read -r TINY1W _ _ _ <<<"$(stat tinyper.c1.warm 3)"
 read -r TINY2 _ _ _ <<<"$(stat tinyper.c2 3)"
 read -r TINY2W _ _ _ <<<"$(stat tinyper.c2.warm 3)"
 
+get_section() {
+  echo "## Reading one archived row (get)"
+  echo
+  if [ "$HAS_GET" = 1 ]; then
+    echo "$(num "$GET_ROWS") rows archived as 24 hourly CSV objects of $(num "$(echo "$GET_OBJECT_BYTES" | cut -d/ -f3)") rows each"
+    echo "($(awk -v b="$(echo "$GET_OBJECT_BYTES" | cut -d/ -f1)" 'BEGIN { printf "%.1f", b / 1e6 }') MB of CSV, $(awk -v b="$(echo "$GET_OBJECT_BYTES" | cut -d/ -f2)" 'BEGIN { printf "%.2f", b / 1e6 }') MB gzipped), embedded S3; $GET_KEYS keys, each in another object;"
+    echo "medians in milliseconds, with min–max. *Command*: \`bin/strata get --json\`, the whole process (JVM start"
+    echo "included; in brackets the look-up itself, its \`millis\`); it keeps no cache, so it downloads its object every"
+    echo "time, and *warm* is the same key again (the OS's page cache). *HTTP*: \`GET /strata/jobs/lookup/rows/{key}\`"
+    echo "on the service, timed by curl: *cold* is the first look-up of an object (downloaded, SHA-256 checked,"
+    echo "gunzipped into the cache), *warm* another key of the same object (scanned from the cache's file)."
+    echo
+    echo "| Case | Cold, ms | Warm, ms |"
+    echo "|---|---|---|"
+    read -r m a b _ <<<"$(stat get.cmd.cold 3)"; read -r mi _ _ _ <<<"$(stat get.cmd.cold 5)"
+    read -r m2 a2 b2 _ <<<"$(stat get.cmd.warm 3)"; read -r mi2 _ _ _ <<<"$(stat get.cmd.warm 5)"
+    echo "| \`bin/strata get\` (look-up alone) | $(fmt_range "$m" "$a" "$b" 0) ($(fmt "$mi" 0)) | $(fmt_range "$m2" "$a2" "$b2" 0) ($(fmt "$mi2" 0)) |"
+    read -r m a b _ <<<"$(stat get.http.cold 3)"
+    read -r m2 a2 b2 _ <<<"$(stat get.http.warm 3)"
+    echo "| HTTP, service | $(fmt_range "$m" "$a" "$b" 1) | $(fmt_range "$m2" "$a2" "$b2" 1) |"
+  else
+    echo "get: not in this build (\`java -jar target/strata.jar help\` lists no get command)."
+  fi
+  echo
+}
+
+if [ "$ONLY" = get ]; then
+  mkdir -p "$(dirname "$OUT")"
+  {
+    echo "Written by \`bench/run.sh --only get$([ "$QUICK" = 1 ] && echo ' --quick')\` on $(date -u +'%Y-%m-%d %H:%M UTC'), in $((DURATION / 60)) min $((DURATION % 60)) s."
+    echo "Machine: $(nproc) cores ($CPU_MODEL), $MEM_TOTAL RAM; PostgreSQL $PG_VERSION; $JAVA_VERSION."
+    echo "Load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $LOAD_END."
+    [ -n "$NOTE" ] && { echo; echo "$NOTE"; }
+    echo
+    get_section
+  } >"$OUT"
+  say "wrote $OUT"
+  exit 0
+fi
+
 mkdir -p "$(dirname "$OUT")"
 {
   echo "# Strata benchmark results"
@@ -783,29 +832,7 @@ mkdir -p "$(dirname "$OUT")"
     echo "| Restore | restore: not in this build | | | |"
   fi
   echo
-  echo "## Reading one archived row (get)"
-  echo
-  if [ "$HAS_GET" = 1 ]; then
-    echo "$(num "$GET_ROWS") rows archived as 24 hourly CSV objects of $(num "$(echo "$GET_OBJECT_BYTES" | cut -d/ -f3)") rows each"
-    echo "($(awk -v b="$(echo "$GET_OBJECT_BYTES" | cut -d/ -f1)" 'BEGIN { printf "%.1f", b / 1e6 }') MB of CSV, $(awk -v b="$(echo "$GET_OBJECT_BYTES" | cut -d/ -f2)" 'BEGIN { printf "%.2f", b / 1e6 }') MB gzipped), embedded S3; $GET_KEYS keys, each in another object;"
-    echo "medians in milliseconds, with min–max. *Command*: \`bin/strata get --json\`, the whole process (JVM start"
-    echo "included; in brackets the look-up itself, its \`millis\`); it keeps no cache, so it downloads its object every"
-    echo "time, and *warm* is the same key again (the OS's page cache). *HTTP*: \`GET /strata/jobs/lookup/rows/{key}\`"
-    echo "on the service, timed by curl: *cold* is the first look-up of an object (downloaded, SHA-256 checked,"
-    echo "gunzipped into the cache), *warm* another key of the same object (scanned from the cache's file)."
-    echo
-    echo "| Case | Cold, ms | Warm, ms |"
-    echo "|---|---|---|"
-    read -r m a b _ <<<"$(stat get.cmd.cold 3)"; read -r mi _ _ _ <<<"$(stat get.cmd.cold 5)"
-    read -r m2 a2 b2 _ <<<"$(stat get.cmd.warm 3)"; read -r mi2 _ _ _ <<<"$(stat get.cmd.warm 5)"
-    echo "| \`bin/strata get\` (look-up alone) | $(fmt_range "$m" "$a" "$b" 0) ($(fmt "$mi" 0)) | $(fmt_range "$m2" "$a2" "$b2" 0) ($(fmt "$mi2" 0)) |"
-    read -r m a b _ <<<"$(stat get.http.cold 3)"
-    read -r m2 a2 b2 _ <<<"$(stat get.http.warm 3)"
-    echo "| HTTP, service | $(fmt_range "$m" "$a" "$b" 1) | $(fmt_range "$m2" "$a2" "$b2" 1) |"
-  else
-    echo "get: not in this build (\`java -jar target/strata.jar help\` lists no get command)."
-  fi
-  echo
+  get_section
   echo "## Targets"
   echo
   echo "| Target | Cold (one-shot command) | Warm (service) |"

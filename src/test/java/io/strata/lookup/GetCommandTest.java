@@ -130,6 +130,28 @@ class GetCommandTest extends StrataTestCase {
     }
 
     @Test
+    void aKeyThatIsNoColumnOrHasNoOrderIsRefusedAtStart() throws Exception {
+        TestEnv.Run missing = TestEnv.cli("--config", config().job("pts", T).jobKey("key", "nope").write(dir).toString(), "archive");
+        assertEquals(2, missing.exit(), missing.toString());
+        assertTrue(missing.err().contains("key nope is not a column of " + T), missing.err());
+        TestEnv.Run unordered = TestEnv.cli("--config", config().job("pts", T).jobKey("key", "ts").write(dir).toString(), "archive");
+        assertEquals(2, unordered.exit(), unordered.toString());
+        assertTrue(unordered.err().contains("key ts of " + T + " is timestamp with time zone"), unordered.err());
+        assertEquals(60, TestEnv.count("SELECT count(*) FROM " + T), "nothing archived");
+    }
+
+    @Test
+    void aTableWithoutAKeyRecordsNoRangeAndGetSaysSo() throws Exception {
+        TestEnv.sql("ALTER TABLE " + T + " DROP CONSTRAINT points_pkey");
+        String cfg = cfg("csv");
+        TestEnv.archiveAll(cfg, SCHEMA, T, 3);
+        assertEquals(3, TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".manifest WHERE key_column IS NULL AND key_min IS NULL"));
+        TestEnv.Run run = TestEnv.cli("--config", cfg, "get", "--job", "pts", "--key", "7");
+        assertEquals(2, run.exit(), run.toString());
+        assertTrue(run.err().contains("job 'pts' has no key"), run.err());
+    }
+
+    @Test
     void aTextKeyNamedInTheJobIsLookedUpByItsBytes() throws Exception {
         TestEnv.sql("ALTER TABLE " + T + " ADD COLUMN code text", "UPDATE " + T + " SET code = 'c-' || id");
         String cfg = config().job("pts", T).jobKey("key", "code").write(dir).toString();
