@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -117,6 +120,17 @@ public final class RecordKeys extends OutputStream {
     private void csv(byte[] b, int i, int end) throws IOException {
         long base = offset - i;
         while (i < end) {
+            if (field > keyField && !header) {
+                // Past the key: only the record's end matters, a line break outside quotes ("" toggles twice).
+                i = recordEnd(b, i, end);
+                if (i == end) {
+                    return;
+                }
+                i++;
+                keyNull = keyLength == 0 && !fieldQuoted;
+                emit(base + i);
+                continue;
+            }
             if (inQuotes) {
                 int q = i;
                 while (q < end && b[q] != '"') {
@@ -171,6 +185,65 @@ public final class RecordKeys extends OutputStream {
         }
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+    private static final long QUOTES = 0x2222222222222222L;
+    private static final long BREAKS = 0x0A0A0A0A0A0A0A0AL;
+    private static final long ONES = 0x0101010101010101L;
+
+    /** The high bit of each byte of {@code x} that is zero, and no other bit. */
+    private static long zeros(long x) {
+        return ~(((x & LOW7) + LOW7) | x | LOW7);
+    }
+
+    /**
+     * The index of the next line break outside quotes from {@code i}, or {@code end}; keeps the quote state. Eight
+     * bytes at a time while they hold no line break: there, only the parity of the quotes counts.
+     */
+    private int recordEnd(byte[] b, int i, int end) {
+        boolean q = inQuotes;
+        while (i < end) {
+            // The quotes' bits of every word XORed together: their count's parity is the parity of all the quotes.
+            long quotes = 0;
+            while (i + 8 <= end) {
+                long x = (long) LONGS.get(b, i);
+                if (zeros(x ^ BREAKS) != 0) {
+                    break;
+                }
+                quotes ^= zeros(x ^ QUOTES);
+                i += 8;
+            }
+            q ^= (Long.bitCount(quotes) & 1) != 0;
+            int stop = Math.min(end, i + 8);
+            for (; i < stop; i++) {
+                byte c = b[i];
+                if (c == '"') {
+                    q = !q;
+                } else if (c == '\n' && !q) {
+                    inQuotes = false;
+                    return i;
+                }
+            }
+        }
+        inQuotes = q;
+        return end;
+    }
+
+    /** The index of the next line break or QUOTE byte from {@code i}, or {@code end}. */
+    private static int lineEnd(byte[] b, int i, int end) {
+        while (i + 8 <= end) {
+            long x = (long) LONGS.get(b, i);
+            if ((zeros(x ^ BREAKS) | zeros(x ^ (QUOTE * ONES))) != 0) {
+                break;
+            }
+            i += 8;
+        }
+        while (i < end && b[i] != '\n' && b[i] != QUOTE) {
+            i++;
+        }
+        return i;
+    }
+
     // ---- JSON lines: a line break outside QUOTE ends a line; the key is a member of the line object itself.
 
     private void json(byte[] b, int i, int end) throws IOException {
@@ -178,9 +251,7 @@ public final class RecordKeys extends OutputStream {
         while (i < end) {
             if (keyDone && !quoted) {
                 // The key is known: only the line's end matters now (version 2 lines hold no raw line break).
-                while (i < end && b[i] != '\n' && b[i] != QUOTE) {
-                    i++;
-                }
+                i = lineEnd(b, i, end);
                 if (i == end) {
                     return;
                 }

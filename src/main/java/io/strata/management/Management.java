@@ -132,6 +132,11 @@ public final class Management implements AutoCloseable {
                             + e.getMessage().split(";")[0], e);
                 }
             }
+            // The archived rows over HTTP, before the MBeans: once they answer, every surface of the console is up.
+            ConsoleServerFactory console = camel.getRegistry().lookupByNameAndType(CONSOLE_FACTORY, ConsoleServerFactory.class);
+            if (console != null && console.router() != null) {
+                new RowsEndpoint(strata).install(console.router());
+            }
             RouteCalls calls = new RouteCalls(strata);
             List<ManagedJob> jobs = new ArrayList<>();
             Figures figures = new Figures(database, config, strata.jobs().asMap());
@@ -147,10 +152,6 @@ public final class Management implements AutoCloseable {
             }
             m.register(new ObjectName("strata:type=Service"),
                     new DescribedMBean(new ManagedStrata(config, storage, jobs, calls), StrataMBean.class));
-            ConsoleServerFactory console = camel.getRegistry().lookupByNameAndType(CONSOLE_FACTORY, ConsoleServerFactory.class);
-            if (console != null && console.router() != null) {
-                new RowsEndpoint(strata).install(console.router());
-            }
             HealthCheckRegistry health = HealthCheckRegistry.get(camel);
             if (health != null) {
                 health.register(StrataHealthCheck.database(database));
