@@ -230,6 +230,7 @@ STEP_MAIN="interval '$((DAYS * 86400)) seconds' / $ROWS"
 say "generating bench.events_src"
 make_table bench.events_src "$ROWS" "$NEWEST" "$STEP_MAIN"
 DUE_ROWS=$(q -c "SELECT count(*) FROM bench.events_src WHERE triggered_at < timestamp '$CUTOFF'")
+fi
 reset_events() {
   sqlrun <<SQL
 DROP TABLE IF EXISTS bench.events;
@@ -434,8 +435,6 @@ check_restored() { # label table expected
   n=$(q -c "SELECT count(*) FROM $2")
   [ "$n" = "$3" ] || die "$1: $2 holds $n rows after the restore, $3 were archived"
 }
-
-fi
 
 # bin/strata records its class archive (target/strata.jsa) on the first one-shot command after a build.
 # A small archive run does that here, so that every measured run starts as an operator's runs do.
