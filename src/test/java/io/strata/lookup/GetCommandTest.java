@@ -130,6 +130,21 @@ class GetCommandTest extends StrataTestCase {
     }
 
     @Test
+    void anObjectThatDiffersFromItsManifestShowsNoRow() throws Exception {
+        String cfg = cfg("csv");
+        TestEnv.archiveAll(cfg, SCHEMA, T, 3);
+        String key = TestEnv.column("SELECT object_key FROM " + SCHEMA + ".manifest WHERE 7 BETWEEN key_min_num AND key_max_num").get(0);
+        java.nio.file.Path file = object(key);
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        bytes[bytes.length / 2] ^= 0x55;  // same size, other bytes
+        java.nio.file.Files.write(file, bytes);
+        TestEnv.Run run = TestEnv.cli("--config", cfg, "get", "--job", "pts", "--key", "7");
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.err().contains("OBJECT_CORRUPT") && run.err().contains("no row of it is shown"), run.err());
+        assertFalse(run.out().contains("| 7"), run.out());
+    }
+
+    @Test
     void aKeyThatIsNoColumnOrHasNoOrderIsRefusedAtStart() throws Exception {
         TestEnv.Run missing = TestEnv.cli("--config", config().job("pts", T).jobKey("key", "nope").write(dir).toString(), "archive");
         assertEquals(2, missing.exit(), missing.toString());
