@@ -590,6 +590,7 @@ if [ "$HAS_GET" = 1 ]; then
   say "get: over HTTP from the service on port $GET_PORT"
   STRATA_JAR=$JAR "$ROOT/bin/strata" --config "$GET_CFG" run >"$LOGS/get-service.log" 2>&1 &
   SERVICE_PID=$!
+  trap 'kill -TERM "$SERVICE_PID" 2>/dev/null || true' EXIT   # a failed case stops the service too
   for _ in $(seq 1 600); do
     curl -sf -o /dev/null "http://127.0.0.1:$GET_PORT/observe/health" && break
     kill -0 "$SERVICE_PID" 2>/dev/null || die "get: the service ended; see $LOGS/get-service.log"
@@ -611,6 +612,7 @@ if [ "$HAS_GET" = 1 ]; then
   done
   kill -TERM "$SERVICE_PID" 2>/dev/null || true
   wait "$SERVICE_PID" 2>/dev/null || true
+  trap - EXIT
   GET_OBJECT_BYTES=$(q -c "SELECT round(avg(raw_bytes)) || '/' || round(avg(gzip_bytes)) || '/' || round(avg(row_count)) FROM strata.manifest WHERE job = 'lookup'")
   sqlrun -c "DROP TABLE IF EXISTS bench.lookup"
   reset_strata
