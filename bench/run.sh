@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Strata against the hand-written `COPY | gzip` script it replaces, on the local PostgreSQL, in one run.
 #
-#   bench/run.sh [--rows N] [--reps R] [--quick] [--note TEXT] [--out FILE]
+#   bench/run.sh [--rows N] [--reps R] [--quick] [--only get] [--note TEXT] [--out FILE]
 #
 # Steps, each on freshly generated, identical data (bench/RESULTS.md says what each figure measures):
 #   1. a deterministic table of N rows over 30 days, ~500 bytes per row as CSV, indexed on its timestamp
@@ -10,6 +10,7 @@
 #   4. restore: Strata `restore` against `gunzip | COPY FROM STDIN` of the same objects
 #   5. tiny partitions: Strata's fixed cost per partition
 #   6. memory: one hour of millions of rows archived and restored with -Xmx256m
+#   7. get: one archived row read by its key, by the command and over HTTP from the service, cold and warm
 # and writes bench/RESULTS.md (--quick: bench/work/RESULTS-quick.md). Needs bash, psql, gzip, java 17,
 # mvn (only when target/strata.jar is missing) and /usr/bin/time (Debian package `time`; installed
 # with apt-get when missing and possible, otherwise CPU and peak RSS are reported as "-").
@@ -27,10 +28,13 @@ TINY_WINDOWS=720
 TINY_ROWS_PER_WINDOW=10
 MEM_ROWS=2000000
 MEM_XMX=256m
+GET_ROWS=200000   # the get case's table: one day of rows, 24 hourly objects
+GET_KEYS=7        # keys looked up, each in another object (the median is reported)
 ARCHIVE_RUNS="jsonl:1 jsonl:2 csv:1 csv:2:jit csv:2"   # format:concurrency[:jit]; csv:2 last, its objects are restored
 TINY_RUNS="1:cold 1:warm 2:cold 2:warm"     # concurrency:JVM
 WARM_RUNS="csv:2 jsonl:2"                   # the same, in a warm JVM (the service)
 QUICK=0
+ONLY=""
 NOTE=""
 OUT=""
 ROWS_SET=0
@@ -46,9 +50,11 @@ Options:
   --quick       smoke run, well under a minute: 20000 rows over 2 days, 1 repetition, small cases
   --tiny-windows W   partitions in the fixed-cost case (default 720)
   --memory-rows M    rows in the one-hour memory case (default 2000000)
+  --only get    only the get case (7), its section written to --out (default bench/work/RESULTS-get.md)
   --note TEXT   a line for RESULTS.md (e.g. that the machine was shared)
   --out FILE    where to write the results (default bench/RESULTS.md, or bench/work/RESULTS-quick.md)
-Environment: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), PGPASSWORD; database strata_bench.
+Environment: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres), PGPASSWORD; database strata_bench
+(STRATA_BENCH_DB names another).
 STRATA_JAR benchmarks another build than target/strata.jar.
 EOF
 }
@@ -58,6 +64,7 @@ while [ $# -gt 0 ]; do
     --rows) ROWS=${2:?--rows needs a number}; ROWS_SET=1; shift 2 ;;
     --reps) REPS=${2:?--reps needs a number}; shift 2 ;;
     --quick) QUICK=1; shift ;;
+    --only) ONLY=${2:?--only needs a case}; [ "$ONLY" = get ] || { echo "bench: --only takes get" >&2; exit 2; }; shift 2 ;;
     --tiny-windows) TINY_WINDOWS=${2:?--tiny-windows needs a number}; TINY_SET=1; shift 2 ;;
     --memory-rows) MEM_ROWS=${2:?--memory-rows needs a number}; MEM_SET=1; shift 2 ;;
     --note) NOTE=${2:?--note needs a text}; shift 2 ;;
@@ -72,6 +79,8 @@ if [ "$QUICK" = 1 ]; then
   DAYS=2
   [ "$TINY_SET" = 1 ] || TINY_WINDOWS=24
   [ "$MEM_SET" = 1 ] || MEM_ROWS=20000
+  GET_ROWS=10000
+  GET_KEYS=3
   ARCHIVE_RUNS="jsonl:2 csv:2"
   TINY_RUNS=1:warm
   WARM_RUNS=""
@@ -79,10 +88,11 @@ fi
 for n in "$ROWS" "$REPS" "$TINY_WINDOWS" "$MEM_ROWS"; do
   [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "bench: numbers must be positive whole numbers" >&2; exit 2; }
 done
+[ -n "$OUT" ] || [ -z "$ONLY" ] || OUT=$WORK/RESULTS-$ONLY.md
 [ -n "$OUT" ] || { [ "$QUICK" = 1 ] && OUT=$WORK/RESULTS-quick.md || OUT=$ROOT/bench/RESULTS.md; }
 
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
-export PGDATABASE=strata_bench
+export PGDATABASE=${STRATA_BENCH_DB:-strata_bench}
 DB_URL="jdbc:postgresql://$PGHOST:$PGPORT/$PGDATABASE"
 GZIP_LEVEL=1   # strata.gzipLevel's default; the baseline uses the same level
 
@@ -135,10 +145,11 @@ if [ ! -f "$JAR" ]; then
   (cd "$ROOT" && mvn -q -DskipTests package) >"$LOGS/build.log" 2>&1 || die "build failed; see $LOGS/build.log"
 fi
 if java -jar "$JAR" help 2>/dev/null | grep -q '^ *restore'; then HAS_RESTORE=1; else HAS_RESTORE=0; fi
+if java -jar "$JAR" help 2>/dev/null | grep -q '^ *get '; then HAS_GET=1; else HAS_GET=0; fi
 
-if [ "$(PGDATABASE=postgres q -c "SELECT count(*) FROM pg_database WHERE datname = 'strata_bench'")" = 0 ]; then
-  say "creating database strata_bench"
-  PGDATABASE=postgres sqlrun -c "CREATE DATABASE strata_bench"
+if [ "$(PGDATABASE=postgres q -c "SELECT count(*) FROM pg_database WHERE datname = '$PGDATABASE'")" = 0 ]; then
+  say "creating database $PGDATABASE"
+  PGDATABASE=postgres sqlrun -c "CREATE DATABASE \"$PGDATABASE\""
 fi
 
 # The fixed cutoff: every row older than CUTOFF is due, for the baseline and for Strata alike. Data
@@ -213,11 +224,13 @@ CHECKPOINT;
 SQL
 }
 
+if [ -z "$ONLY" ]; then
 # The main table, copied from a source generated once (generating is slower than copying).
 STEP_MAIN="interval '$((DAYS * 86400)) seconds' / $ROWS"
 say "generating bench.events_src"
 make_table bench.events_src "$ROWS" "$NEWEST" "$STEP_MAIN"
 DUE_ROWS=$(q -c "SELECT count(*) FROM bench.events_src WHERE triggered_at < timestamp '$CUTOFF'")
+fi
 reset_events() {
   sqlrun <<SQL
 DROP TABLE IF EXISTS bench.events;
@@ -431,6 +444,7 @@ reset_strata
 strata_archive prime prime bench.prime csv 2
 sqlrun -c "DROP TABLE bench.prime"
 
+if [ -z "$ONLY" ]; then
 # --- 2, 3, 4: archive (baseline against Strata) and restore ----------------------------------------
 
 for rep in $(seq 1 "$REPS"); do
@@ -544,6 +558,65 @@ if [ "$HAS_RESTORE" = 1 ]; then
 fi
 sqlrun -c "DROP TABLE IF EXISTS bench.big"
 reset_strata
+fi
+
+# --- 7: get: one archived row by its key --------------------------------------------------------------
+# GET_ROWS rows over the day before the cutoff, archived as 24 hourly CSV objects; then GET_KEYS keys, each in
+# another object, looked up by `bin/strata get` (a one-shot command: JVM start included, no cache, so every
+# run downloads its object; "warm" is the same key again) and over HTTP from the service (`run`): cold is the
+# first look-up of an object (downloaded), warm a second key of the same object (from the cache).
+
+ms_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", (b - a) * 1000 }'; }
+if [ "$HAS_GET" = 1 ]; then
+  say "get: archiving $GET_ROWS rows into 24 objects"
+  make_table bench.lookup "$GET_ROWS" "timestamp '$CUTOFF'" "interval '1 day' / $GET_ROWS"
+  strata_archive get-archive lookup bench.lookup csv 2
+  GET_CFG=$WORK/conf/get.yaml
+  GET_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 18778)
+  write_config "$GET_CFG" lookup bench.lookup csv 2
+  printf '  management:\n    jolokiaPort: %s\n' "$GET_PORT" >>"$GET_CFG"
+  strata_launcher
+  for i in $(seq 1 "$GET_KEYS"); do
+    key=$(( (i - 1) * GET_ROWS / GET_KEYS + 7 ))
+    t0=$(now)
+    env "${STRATA[@]}" --config "$GET_CFG" get --job lookup --key "$key" --json >"$LOGS/get-cmd-$i.json" 2>>"$LOGS/get.log" \
+      || die "get: bin/strata get --key $key failed; see $LOGS/get.log"
+    record get.cmd.cold "$i" "$(ms_since "$t0")" 1 "$(json_field millis "$LOGS/get-cmd-$i.json")"
+    t0=$(now)
+    env "${STRATA[@]}" --config "$GET_CFG" get --job lookup --key "$key" --json >"$LOGS/get-cmd-$i-again.json" 2>>"$LOGS/get.log" \
+      || die "get: bin/strata get --key $key failed; see $LOGS/get.log"
+    record get.cmd.warm "$i" "$(ms_since "$t0")" 1 "$(json_field millis "$LOGS/get-cmd-$i-again.json")"
+  done
+  say "get: over HTTP from the service on port $GET_PORT"
+  STRATA_JAR=$JAR "$ROOT/bin/strata" --config "$GET_CFG" run >"$LOGS/get-service.log" 2>&1 &
+  SERVICE_PID=$!
+  trap 'kill -TERM "$SERVICE_PID" 2>/dev/null || true' EXIT   # a failed case stops the service too
+  for _ in $(seq 1 600); do
+    curl -sf -o /dev/null "http://127.0.0.1:$GET_PORT/observe/health" && break
+    kill -0 "$SERVICE_PID" 2>/dev/null || die "get: the service ended; see $LOGS/get-service.log"
+    sleep 0.1
+  done
+  URL=http://127.0.0.1:$GET_PORT/strata/jobs/lookup/rows
+  # The rows' endpoint answers once the console is up (just after health); that first look-up, of a key in another
+  # object than those measured, is not a look-up's cost but the JVM's first request.
+  for _ in $(seq 1 600); do
+    curl -sf -o /dev/null "$URL/$(( GET_ROWS - 1 ))" && break
+    sleep 0.1
+  done
+  for i in $(seq 1 "$GET_KEYS"); do
+    key=$(( (i - 1) * GET_ROWS / GET_KEYS + 7 ))
+    t=$(curl -sf -o "$LOGS/get-http-$i.json" -w '%{time_total}' "$URL/$key") || die "get: GET $URL/$key failed"
+    record get.http.cold "$i" "$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }')" 1 - "$(json_field downloaded "$LOGS/get-http-$i.json")"
+    t=$(curl -sf -o "$LOGS/get-http-$i-warm.json" -w '%{time_total}' "$URL/$((key + 1))") || die "get: GET $URL/$((key + 1)) failed"
+    record get.http.warm "$i" "$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }')" 1 - "$(json_field downloaded "$LOGS/get-http-$i-warm.json")"
+  done
+  kill -TERM "$SERVICE_PID" 2>/dev/null || true
+  wait "$SERVICE_PID" 2>/dev/null || true
+  trap - EXIT
+  GET_OBJECT_BYTES=$(q -c "SELECT round(avg(raw_bytes)) || '/' || round(avg(gzip_bytes)) || '/' || round(avg(row_count)) FROM strata.manifest WHERE job = 'lookup'")
+  sqlrun -c "DROP TABLE IF EXISTS bench.lookup"
+  reset_strata
+fi
 # The generated tables go (about 1 GB for a million rows); the generator function stays.
 sqlrun -c "DROP TABLE IF EXISTS bench.events, bench.events_src, bench.events_warm1, bench.events_warm2, bench.tiny,
   bench.tiny_warm1, bench.tiny_warm2"
@@ -616,6 +689,46 @@ read -r TINY1 _ _ _ <<<"$(stat tinyper.c1 3)"
 read -r TINY1W _ _ _ <<<"$(stat tinyper.c1.warm 3)"
 read -r TINY2 _ _ _ <<<"$(stat tinyper.c2 3)"
 read -r TINY2W _ _ _ <<<"$(stat tinyper.c2.warm 3)"
+
+get_section() {
+  echo "## Reading one archived row (get)"
+  echo
+  if [ "$HAS_GET" = 1 ]; then
+    echo "$(num "$GET_ROWS") rows archived as 24 hourly CSV objects of $(num "$(echo "$GET_OBJECT_BYTES" | cut -d/ -f3)") rows each"
+    echo "($(awk -v b="$(echo "$GET_OBJECT_BYTES" | cut -d/ -f1)" 'BEGIN { printf "%.1f", b / 1e6 }') MB of CSV, $(awk -v b="$(echo "$GET_OBJECT_BYTES" | cut -d/ -f2)" 'BEGIN { printf "%.2f", b / 1e6 }') MB gzipped), embedded S3; $GET_KEYS keys, each in another object;"
+    echo "medians in milliseconds, with min–max. *Command*: \`bin/strata get --json\`, the whole process (JVM start"
+    echo "included; in brackets the look-up itself, its \`millis\`); it keeps no cache, so it downloads its object every"
+    echo "time, and *warm* is the same key again (the OS's page cache). *HTTP*: \`GET /strata/jobs/lookup/rows/{key}\`"
+    echo "on the service, timed by curl: *cold* is the first look-up of an object (downloaded, SHA-256 checked,"
+    echo "gunzipped into the cache), *warm* another key of the same object (scanned from the cache's file)."
+    echo
+    echo "| Case | Cold, ms | Warm, ms |"
+    echo "|---|---|---|"
+    read -r m a b _ <<<"$(stat get.cmd.cold 3)"; read -r mi _ _ _ <<<"$(stat get.cmd.cold 5)"
+    read -r m2 a2 b2 _ <<<"$(stat get.cmd.warm 3)"; read -r mi2 _ _ _ <<<"$(stat get.cmd.warm 5)"
+    echo "| \`bin/strata get\` (look-up alone) | $(fmt_range "$m" "$a" "$b" 0) ($(fmt "$mi" 0)) | $(fmt_range "$m2" "$a2" "$b2" 0) ($(fmt "$mi2" 0)) |"
+    read -r m a b _ <<<"$(stat get.http.cold 3)"
+    read -r m2 a2 b2 _ <<<"$(stat get.http.warm 3)"
+    echo "| HTTP, service | $(fmt_range "$m" "$a" "$b" 1) | $(fmt_range "$m2" "$a2" "$b2" 1) |"
+  else
+    echo "get: not in this build (\`java -jar target/strata.jar help\` lists no get command)."
+  fi
+  echo
+}
+
+if [ "$ONLY" = get ]; then
+  mkdir -p "$(dirname "$OUT")"
+  {
+    echo "Written by \`bench/run.sh --only get$([ "$QUICK" = 1 ] && echo ' --quick')\` on $(date -u +'%Y-%m-%d %H:%M UTC'), in $((DURATION / 60)) min $((DURATION % 60)) s."
+    echo "Machine: $(nproc) cores ($CPU_MODEL), $MEM_TOTAL RAM; PostgreSQL $PG_VERSION; $JAVA_VERSION."
+    echo "Load average (1, 5, 15 min) at the start: $LOAD_START; at the end: $LOAD_END."
+    [ -n "$NOTE" ] && { echo; echo "$NOTE"; }
+    echo
+    get_section
+  } >"$OUT"
+  say "wrote $OUT"
+  exit 0
+fi
 
 mkdir -p "$(dirname "$OUT")"
 {
@@ -725,6 +838,7 @@ mkdir -p "$(dirname "$OUT")"
     echo "| Restore | restore: not in this build | | | |"
   fi
   echo
+  get_section
   echo "## Targets"
   echo
   echo "| Target | Cold (one-shot command) | Warm (service) |"

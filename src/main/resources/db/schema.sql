@@ -123,3 +123,23 @@ BEGIN
         ALTER TABLE ${schema}.manifest ADD COLUMN IF NOT EXISTS source_bytes bigint;
     END IF;
 END';
+
+-- Each object's key range, for reading one archived row without a restore (get): the key column (the job's
+-- key, or the table's one-column primary key), the least and greatest key of the object's rows as text, and,
+-- for integer and numeric keys, as numbers (ordered by value, not as text). Text and uuid keys are ordered by
+-- their bytes: look-ups compare them COLLATE "C". NULL ranges: no key column, or objects from before ranges
+-- were recorded. Added while missing only, as format_version is; so are their indexes.
+DO '
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = ''${schema}.manifest''::regclass
+                   AND attname = ''key_max_num'' AND NOT attisdropped) THEN
+        ALTER TABLE ${schema}.manifest ADD COLUMN IF NOT EXISTS key_column text,
+            ADD COLUMN IF NOT EXISTS key_min text, ADD COLUMN IF NOT EXISTS key_max text,
+            ADD COLUMN IF NOT EXISTS key_min_num numeric, ADD COLUMN IF NOT EXISTS key_max_num numeric;
+        CREATE INDEX IF NOT EXISTS manifest_job_key_num ON ${schema}.manifest (job, key_max_num, key_min_num)
+            WHERE key_max_num IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS manifest_job_key_text ON ${schema}.manifest (job, (key_max COLLATE "C"), (key_min COLLATE "C"))
+            WHERE key_max IS NOT NULL AND key_max_num IS NULL;
+        CREATE INDEX IF NOT EXISTS manifest_job_no_key ON ${schema}.manifest (job) WHERE key_min IS NULL;
+    END IF;
+END';

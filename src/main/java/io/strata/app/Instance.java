@@ -14,6 +14,8 @@ import io.strata.export.Progress;
 import io.strata.export.RunContext;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.strata.lookup.ObjectCache;
+import io.strata.lookup.RowLookup;
 import io.strata.management.Management;
 import io.strata.management.StrataMetrics;
 import io.strata.manifest.RunLog;
@@ -110,7 +112,14 @@ public final class Instance implements AutoCloseable {
                 metrics);
         Routes routes = new Routes(main.getCamelContext(), storage);
         closeables.add(routes);
-        strata = new Strata(config, database, jobs, due, routes);
+        // The service keeps the objects it read for GET /strata/jobs/{job}/rows/{key}; a command keeps none.
+        ObjectCache rowCache = null;
+        if (mode == Mode.SERVICE) {
+            rowCache = new ObjectCache(config.management().rowCache());
+            closeables.add(rowCache);
+        }
+        strata = new Strata(config, database, jobs, due, routes,
+                new RowLookup(database, storage, config.schema(), config.tempDir(), rowCache));
         if (mode == Mode.SERVICE) {
             closeables.add(Management.start(strata, database, storage, main.getCamelContext(), metrics));
         }

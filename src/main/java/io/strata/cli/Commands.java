@@ -27,6 +27,10 @@ final class Commands {
             new Entry("verify", "verify [--job NAME] [--from T --to T] [--deep] [--json]",
                     "check every manifested object in S3 (size, SHA-256; --deep: parse its rows) and find objects no"
                             + " manifest lists", VerifyCommand::new),
+            new Entry("get", "get --job NAME --key K [--json]",
+                    "print the archived row of the job whose key (the job's key column, or its table's primary key) is"
+                            + " K, read from the object that holds it, without restoring anything; every archived"
+                            + " version, newest first. Exit 1 when no object holds it", GetCommand::new),
             new Entry("status", "status [--json]", "each job: what is due, archived, restored; last and next run",
                     StatusCommand::new),
             new Entry("report", "report [--out DIR] [--json]", "write the report (JSON, CSV, HTML) into DIR (default"

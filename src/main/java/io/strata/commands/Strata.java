@@ -6,6 +6,9 @@ import io.strata.export.DuePartitions;
 import io.strata.export.JobState;
 import io.strata.export.Jobs;
 import io.strata.export.RunSummary;
+import io.strata.lookup.ArchivedRows;
+import io.strata.lookup.ObjectCache;
+import io.strata.lookup.RowLookup;
 import io.strata.report.Report;
 import io.strata.restore.RestoreRequest;
 import io.strata.restore.RestoreResult;
@@ -22,10 +25,25 @@ import java.util.concurrent.CompletableFuture;
 public final class Strata extends StrataReader {
 
     private final Routes routes;
+    private final RowLookup rows;
 
-    public Strata(StrataConfig config, Database database, Jobs jobs, DuePartitions due, Routes routes) {
+    public Strata(StrataConfig config, Database database, Jobs jobs, DuePartitions due, Routes routes, RowLookup rows) {
         super(config, database, jobs, due);
         this.routes = routes;
+        this.rows = rows;
+    }
+
+    /**
+     * {@code get}: the archived versions of {@code job}'s row whose key is {@code key}, newest first, read from the
+     * objects whose key range holds it (README: Reading one archived row). Nothing is restored or changed.
+     */
+    public ArchivedRows get(String job, String key) {
+        return rows.get(config, jobs, job, key);
+    }
+
+    /** The objects {@link #get} keeps read (the service's), or null when it keeps none. */
+    public ObjectCache rowCache() {
+        return rows.cache();
     }
 
     /** {@code archive}: one run of {@code job} through its route; {@code trigger} names who asked (command, jmx). */

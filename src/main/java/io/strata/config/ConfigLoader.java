@@ -126,7 +126,7 @@ public final class ConfigLoader {
             return new StrataConfig(f.file, database, s3, schema, zone, tempDir, gzipLevel, shutdownTimeout, List.copyOf(jobs),
                     report(f.section(s.node("report"), "strata.report", "schedule", "out", "pricePerGbMonth")),
                     new ManagementReader(f).management(f.section(s.node("management"), "strata.management", "jolokiaPort", "jolokiaHost", "rmiPort",
-                            "user", "password", "rmiPasswordFile", "rmiAccessFile", "rmiTls")),
+                            "user", "password", "rmiPasswordFile", "rmiAccessFile", "rmiTls", "rowCache")),
                     routes, Settings.flatten(strata, f::resolve));
         }
 

@@ -18,6 +18,8 @@ import java.util.List;
  * @param timestampUnit what the values of an integer {@code timestampColumn} count (epoch seconds or milliseconds);
  *                     null for timestamp and timestamptz columns
  * @param offload      the columns that move to S3 while the rows stay; null for a job that archives whole rows
+ * @param key          the column that identifies a row in the archive ({@code key:}), for {@code get}; null: the
+ *                     table's primary key when it has one column
  */
 public record JobConfig(
         String name,
@@ -37,7 +39,8 @@ public record JobConfig(
         ZoneId zone,
         List<String> acceptOnDelete,
         TimestampUnit timestampUnit,
-        OffloadConfig offload) {
+        OffloadConfig offload,
+        String key) {
 
     /** Batches archived, and objects restored, at once when the job does not say. */
     public static final int DEFAULT_CONCURRENCY = 2;
@@ -75,6 +78,14 @@ public record JobConfig(
             }
             throw new IllegalArgumentException("no format " + extension);
         }
+    }
+
+    /**
+     * The column that {@code get} looks rows up by and whose range each object's manifest row records, as the job
+     * names it; null when it names none (then the table's one-column primary key, if any, found at start-up).
+     */
+    public String lookupKey() {
+        return key != null ? key : offload != null ? offload.key() : null;
     }
 
     public boolean keepForever() {

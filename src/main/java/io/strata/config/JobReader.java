@@ -23,7 +23,8 @@ final class JobReader {
 
     JobConfig job(JsonNode node, String at, ZoneId defaultZone) {
         ConfigFile.Section j = f.section(node, at, "name", "table", "timestampColumn", "keep", "batch", "format", "schedule",
-                "tenantColumn", "delete", "enabled", "concurrency", "zone", "acceptOnDelete", "timestampUnit", "offload");
+                "tenantColumn", "delete", "enabled", "concurrency", "zone", "acceptOnDelete", "timestampUnit", "offload",
+                "key");
         String name = j.require("name");
         if (!JOB_NAME.matcher(name).matches()) {
             throw f.error(at + ".name", name, "must be lower-case letters, digits, '-' or '_'");
@@ -86,12 +87,17 @@ final class JobReader {
         }
         String tenant = j.string("tenantColumn", null);
         String ts = j.require("timestampColumn");
-        for (String[] col : new String[][] {{"timestampColumn", ts}, {"tenantColumn", tenant}}) {
+        String key = j.string("key", null);
+        for (String[] col : new String[][] {{"timestampColumn", ts}, {"tenantColumn", tenant}, {"key", key}}) {
             if (col[1] != null && !IDENTIFIER.matcher(col[1]).matches()) {
                 throw f.error(at + "." + col[0], col[1], "is not a column name");
             }
         }
         OffloadConfig offload = offload(j, at, ts);
+        if (offload != null && key != null && !key.equals(offload.key())) {
+            throw f.error(at + ".key", key, "differs from offload.key " + offload.key() + ": an offload job's rows are"
+                    + " identified by offload.key; remove key");
+        }
         if (offload != null && j.node("delete") != null) {
             throw f.error(at + ".delete", j.string("delete", ""), "does not go with offload: an offload job never deletes"
                     + " rows, it sets the offloaded columns to NULL; remove delete");
@@ -110,7 +116,7 @@ final class JobReader {
         return new JobConfig(name, parts.length == 2 ? parts[0] : "public", parts[parts.length - 1], ts,
                 keepText, keepDuration, keepPeriod, batch, format, schedule, tenant,
                 delete, j.bool("enabled", true), j.integer("concurrency", JobConfig.DEFAULT_CONCURRENCY, 1, 32),
-                j.zone("zone", defaultZone), acceptOnDelete(j, at, delete, offload != null), unit, offload);
+                j.zone("zone", defaultZone), acceptOnDelete(j, at, delete, offload != null), unit, offload, key);
     }
 
     /**

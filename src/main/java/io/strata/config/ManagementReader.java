@@ -46,7 +46,8 @@ final class ManagementReader {
             rmiAccessFile = jmxFile("strata.management.rmiAccessFile", accessFile, false);
         }
         return new StrataConfig.ManagementConfig(jolokiaPort, host, rmiPort, user.isEmpty() ? null : user,
-                password.isEmpty() ? null : password, rmiPasswordFile, rmiAccessFile, m.bool("rmiTls", false));
+                password.isEmpty() ? null : password, rmiPasswordFile, rmiAccessFile, m.bool("rmiTls", false),
+                m.bytes("rowCache", StrataConfig.ManagementConfig.DEFAULT_ROW_CACHE));
     }
 
     private boolean loopback(String host) {

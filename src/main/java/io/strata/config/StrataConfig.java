@@ -64,7 +64,10 @@ public record StrataConfig(
      * @param rmiTls      remote JMX over TLS, with the JVM's {@code javax.net.ssl.*} key store
      */
     public record ManagementConfig(int jolokiaPort, String jolokiaHost, int rmiPort, String user, String password,
-            Path rmiPasswordFile, Path rmiAccessFile, boolean rmiTls) {
+            Path rmiPasswordFile, Path rmiAccessFile, boolean rmiTls, long rowCache) {
+
+        /** The bytes of decompressed objects the service keeps for {@code GET /strata/jobs/{job}/rows/{key}}. */
+        public static final long DEFAULT_ROW_CACHE = 64L << 20;
 
         public boolean authenticated() {
             return user != null;
@@ -75,7 +78,7 @@ public record StrataConfig(
         public String toString() {
             return "ManagementConfig[jolokiaPort=" + jolokiaPort + ", jolokiaHost=" + jolokiaHost + ", rmiPort=" + rmiPort
                     + ", user=" + user + ", password=" + (password == null ? "none" : "***") + ", rmiPasswordFile="
-                    + rmiPasswordFile + ", rmiAccessFile=" + rmiAccessFile + ", rmiTls=" + rmiTls + "]";
+                    + rmiPasswordFile + ", rmiAccessFile=" + rmiAccessFile + ", rmiTls=" + rmiTls + ", rowCache=" + rowCache + "]";
         }
     }
 

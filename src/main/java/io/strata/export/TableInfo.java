@@ -5,6 +5,7 @@ import io.strata.db.Sql;
 import io.strata.ErrorCode;
 import io.strata.StrataException;
 import io.strata.config.JobConfig;
+import io.strata.format.KeyType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,9 +25,12 @@ import java.util.List;
  * @param epochUnit  for an integer timestamp column, what its values count ({@code timestampUnit}); else null
  * @param references what else deleting its rows does (other tables' foreign keys, triggers, rules), once checked;
  *                   {@link References#NONE} until then, and for jobs that do not delete
+ * @param key        the column rows are looked up by ({@code get}) and whose range each object records: the job's
+ *                   {@code key}, else the table's primary key when it is one column of a type with an order
+ *                   ({@link KeyType}); null when there is none
  */
 public record TableInfo(String qualifiedName, List<Column> columns, boolean timestampHasZone, boolean timestampIndexed,
-        References references, TimestampUnit epochUnit) {
+        References references, TimestampUnit epochUnit, Column key) {
 
     /** The integer types an epoch {@code timestampColumn} may have. */
     private static final List<String> INTEGER_TYPES = List.of("bigint", "integer");
@@ -77,13 +81,14 @@ public record TableInfo(String qualifiedName, List<Column> columns, boolean time
                 indexed = rs.getBoolean(1);
             }
         }
+        Column key = key(c, job, columns, qualified);
         c.rollback();
         return new TableInfo(qualified, List.copyOf(columns), hasZone, indexed, References.NONE,
-                integer ? job.timestampUnit() : null);
+                integer ? job.timestampUnit() : null, key);
     }
 
     public TableInfo withReferences(References checked) {
-        return new TableInfo(qualifiedName, columns, timestampHasZone, timestampIndexed, checked, epochUnit);
+        return new TableInfo(qualifiedName, columns, timestampHasZone, timestampIndexed, checked, epochUnit, key);
     }
 
     /**
@@ -130,6 +135,31 @@ public record TableInfo(String qualifiedName, List<Column> columns, boolean time
         }
         Instant t = readTime(rs, i, zone);
         return t == null ? null : LocalDateTime.ofInstant(t, zone);
+    }
+
+    /** The job's {@code key} column (which must have a {@link KeyType}), else the table's one-column primary key, else null. */
+    private static Column key(Connection c, JobConfig job, List<Column> columns, String qualified) throws SQLException {
+        if (job.lookupKey() != null) {
+            Column k = find(job, columns, job.lookupKey(), "key");
+            if (KeyType.of(k.type()) == null) {
+                throw new StrataException(ErrorCode.UNKNOWN_COLUMN, "job '" + job.name() + "': key " + k.name() + " of "
+                        + job.qualifiedTable() + " is " + k.type() + "; a key is an integer, numeric, text or uuid column");
+            }
+            return k;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname FROM pg_index i JOIN pg_attribute a"
+                + " ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] WHERE i.indrelid = to_regclass(?)"
+                + " AND i.indisprimary AND i.indnkeyatts = 1")) {
+            ps.setString(1, qualified);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    String name = rs.getString(1);
+                    Column k = columns.stream().filter(col -> col.name().equals(name)).findFirst().orElse(null);
+                    return k != null && KeyType.of(k.type()) != null ? k : null;
+                }
+            }
+        }
+        return null;
     }
 
     private static Column find(JobConfig job, List<Column> columns, String name, String key) {

@@ -1,6 +1,7 @@
 package io.strata.management;
 
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.AuthenticationHandler;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Service;
@@ -22,6 +23,7 @@ final class ConsoleServerFactory implements MainHttpServerFactory {
 
     private final DefaultMainHttpServerFactory camel = new DefaultMainHttpServerFactory();
     private final MetricsGuard guard;
+    private volatile ManagementHttpServer server;
 
     ConsoleServerFactory(MetricsGuard guard) {
         this.guard = guard;
@@ -37,18 +39,27 @@ final class ConsoleServerFactory implements MainHttpServerFactory {
     public Service newHttpManagementServer(CamelContext context, HttpManagementServerConfigurationProperties configuration) {
         camel.setCamelContext(context);
         ManagementHttpServer server = (ManagementHttpServer) camel.newHttpManagementServer(context, configuration);
-        AuthenticationConfig.AuthenticationConfigEntry metrics = new AuthenticationConfig.AuthenticationConfigEntry();
-        metrics.setPath(METRICS_PATH);
-        metrics.setAuthenticationProviderFactory(vertx -> null);  // the guard checks the console's user itself
-        metrics.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
-            @Override
-            public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T provider) {
-                return guard;
-            }
-        });
         AuthenticationConfig auth = server.getConfiguration().getAuthenticationConfig();
-        auth.getEntries().add(metrics);
+        // the metrics, and the archived rows (RowsEndpoint), behind the same guard
+        for (String path : new String[] {METRICS_PATH, RowsEndpoint.GUARDED}) {
+            AuthenticationConfig.AuthenticationConfigEntry entry = new AuthenticationConfig.AuthenticationConfigEntry();
+            entry.setPath(path);
+            entry.setAuthenticationProviderFactory(vertx -> null);  // the guard checks the console's user itself
+            entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
+                @Override
+                public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T provider) {
+                    return guard;
+                }
+            });
+            auth.getEntries().add(entry);
+        }
         auth.setEnabled(true);
+        this.server = server;
         return server;
+    }
+
+    /** The management server's router, once Camel has started it; null when there is none. */
+    Router router() {
+        return server == null ? null : server.getRouter();
     }
 }

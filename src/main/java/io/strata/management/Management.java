@@ -49,6 +49,8 @@ public final class Management implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Management.class);
 
+    private static final String CONSOLE_FACTORY = "strataConsoleServerFactory";
+
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
     private final List<ObjectName> registered = new ArrayList<>();
     private JMXConnectorServer rmi;
@@ -85,7 +87,7 @@ public final class Management implements AutoCloseable {
         main.addInitialProperty("camel.management.metricsEnabled", "true");
         main.addInitialProperty("camel.metrics.enabled", "true");
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, metrics.registry());
-        main.bind("strataConsoleServerFactory", new ConsoleServerFactory(
+        main.bind(CONSOLE_FACTORY, new ConsoleServerFactory(
                 new MetricsGuard(m.authenticated() ? m.user() : null, m.authenticated() ? m.password() : null)));
         // Nothing else of the management server: its send, upload, download, info and developer consoles stay off.
         for (String off : List.of("sendEnabled", "uploadEnabled", "downloadEnabled", "infoEnabled", "devConsoleEnabled")) {
@@ -103,7 +105,8 @@ public final class Management implements AutoCloseable {
             main.addInitialProperty("camel.management.authenticationRealm", "strata");
             main.addInitialProperty("camel.management.basicPropertiesFile", users.toString());
         }
-        LOG.info("Jolokia at http://{}:{}/observe/jolokia{}, health at /observe/health, metrics at /observe/metrics",
+        LOG.info("Jolokia at http://{}:{}/observe/jolokia{}, health at /observe/health, metrics at /observe/metrics,"
+                + " archived rows at /strata/jobs/{job}/rows/{key}",
                 m.jolokiaHost(), m.jolokiaPort(), m.authenticated() ? " (user " + m.user() + ")" : "");
         Path written = users;
         return () -> BasicAuthUsers.delete(written);
@@ -128,6 +131,11 @@ public final class Management implements AutoCloseable {
                             + cfg.rmiPort() + " on " + cfg.jolokiaHost() + " cannot be used: "
                             + e.getMessage().split(";")[0], e);
                 }
+            }
+            // The archived rows over HTTP, before the MBeans: once they answer, every surface of the console is up.
+            ConsoleServerFactory console = camel.getRegistry().lookupByNameAndType(CONSOLE_FACTORY, ConsoleServerFactory.class);
+            if (console != null && console.router() != null) {
+                new RowsEndpoint(strata).install(console.router());
             }
             RouteCalls calls = new RouteCalls(strata);
             List<ManagedJob> jobs = new ArrayList<>();

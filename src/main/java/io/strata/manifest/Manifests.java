@@ -95,7 +95,8 @@ public final class Manifests {
         return jobs;
     }
 
-    private static List<Column> columns(String json) {
+    /** The manifest's {@code columns} (JSON) as columns. */
+    public static List<Column> columns(String json) {
         List<Column> out = new ArrayList<>();
         try {
             for (JsonNode col : JSON.readTree(json)) {

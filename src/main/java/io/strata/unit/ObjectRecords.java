@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.Version;
 import io.strata.db.Sql;
 import io.strata.export.Partition;
+import io.strata.format.KeyRange;
 import io.strata.text.Json;
 import java.io.IOException;
 import java.sql.PreparedStatement;
@@ -40,8 +41,10 @@ final class ObjectRecords {
         Long sourceBytes = kind.sourceBytes(w.tx());
         String sql = "INSERT INTO " + schema + ".manifest (job, table_name, tenant, window_start, window_end, chunk,"
                 + " bucket, object_key, format, columns, row_count, raw_bytes, gzip_bytes, sha256, deleted, export_ms,"
-                + " upload_ms, verify_ms, run_id, format_version, kind, source_bytes, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, nextval(pg_get_serial_sequence(?, 'id'))))";
+                + " upload_ms, verify_ms, run_id, format_version, kind, source_bytes, key_column, key_min, key_max, key_min_num,"
+                + " key_max_num, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " coalesce(?, nextval(pg_get_serial_sequence(?, 'id'))))";
+        KeyRange keys = w.tx().keyRange();
         try (PreparedStatement ps = w.tx().connection().prepareStatement(sql)) {
             ps.setString(1, p.job().name());
             ps.setString(2, p.job().qualifiedTable());
@@ -65,8 +68,13 @@ final class ObjectRecords {
             ps.setInt(20, p.job().format().version());
             ps.setString(21, kind.kind());
             ps.setObject(22, sourceBytes, java.sql.Types.BIGINT);
-            ps.setObject(23, id, java.sql.Types.BIGINT);
-            ps.setString(24, schema + ".manifest");
+            ps.setString(23, keys == null ? null : keys.column());
+            ps.setString(24, keys == null ? null : keys.min());
+            ps.setString(25, keys == null ? null : keys.max());
+            ps.setBigDecimal(26, keys == null ? null : keys.minNumber());
+            ps.setBigDecimal(27, keys == null ? null : keys.maxNumber());
+            ps.setObject(28, id, java.sql.Types.BIGINT);
+            ps.setString(29, schema + ".manifest");
             ps.executeUpdate();
         }
     }
@@ -115,6 +123,10 @@ final class ObjectRecords {
             }
         }
         s.set("columns", columnsJson(kind.columns(p, w.table())));
+        KeyRange keys = w.tx().keyRange();
+        if (keys != null) {
+            s.put("keyColumn", keys.column()).put("keyMin", keys.min()).put("keyMax", keys.max());
+        }
         s.put("rows", w.exported().rows()).put("rawBytes", w.exported().rawBytes()).put("bytes", w.exported().gzipBytes()).put("sha256", v.sha256())
                 .put("deletedFromSource", p.job().delete() && !p.job().offloads()).put("archivedAt", Instant.now().toString());
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);

@@ -3,6 +3,7 @@ package io.strata.unit;
 import io.strata.storage.Digests;
 import io.strata.db.Database;
 import io.strata.db.Sql;
+import io.strata.format.KeyRange;
 import io.strata.storage.S3Storage;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -22,6 +23,7 @@ public final class UnitTransaction implements AutoCloseable {
     private Long manifestId;
     private boolean committed;
     private boolean closed;
+    private KeyRange keyRange;
 
     private UnitTransaction(Connection connection) {
         this.connection = connection;
@@ -90,6 +92,16 @@ public final class UnitTransaction implements AutoCloseable {
             id = (id << 8) | (h[i] & 0xff);
         }
         return id;
+    }
+
+    /** The range of keys the unit's export wrote, which its manifest row records; set by the kind's export. */
+    public void keyRange(KeyRange range) {
+        this.keyRange = range;
+    }
+
+    /** The range of keys the export wrote; null when the unit has no key column. */
+    public KeyRange keyRange() {
+        return keyRange;
     }
 
     public void commit() throws SQLException {

@@ -147,6 +147,34 @@ class OffloadTest extends StrataTestCase {
         assertEquals(before, whole(), "restoring twice changes nothing");
     }
 
+    /**
+     * get reads an offloaded value back by key from one object: the live row's ref column names it, or (without a
+     * ref column) its window and tenant do — every user's object of a day spans about the same ids, so key ranges
+     * alone would read several.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void getReadsAnOffloadedValueFromTheOneObjectTheLiveRowPointsTo(boolean refColumn) throws Exception {
+        String expected = TestEnv.column("SELECT raw_data::text FROM " + T + " WHERE id = 42").get(0);
+        Path cfg = refColumn ? offloadConfig("jsonl") : config(job("raw-data", T, "batch: P1D", "tenantColumn: user_id",
+                "format: jsonl", "offload: {columns: [raw_data], key: id, flagColumn: raw_data_archived}"));
+        assertEquals(0, TestEnv.cli("--config", cfg.toString(), "archive").exit());
+        long overlapping = TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".manifest WHERE 42 BETWEEN key_min_num AND key_max_num");
+        assertTrue(overlapping > 1, "several objects' key ranges hold 42: " + overlapping);
+
+        TestEnv.Run get = TestEnv.cli("--config", cfg.toString(), "get", "--job", "raw-data", "--key", "42", "--json");
+
+        assertEquals(0, get.exit(), get.toString());
+        JsonNode r = JSON.readTree(get.out());
+        assertEquals(1, r.get("objectsRead").asInt(), "one object read: " + get.out());
+        JsonNode row = r.get("rows").get(0);
+        assertEquals(42, row.get("values").get("id").asLong());
+        assertEquals(JSON.readTree(expected), row.get("values").get("raw_data"), "the value offloaded from row 42");
+        String object = TestEnv.column("SELECT m.object_key FROM " + SCHEMA + ".manifest m, " + T + " p WHERE p.id = 42"
+                + " AND m.tenant = p.user_id::text AND p.at >= m.window_start AND p.at < m.window_end").get(0);
+        assertEquals(object, row.get("object").asText());
+    }
+
     @Test
     void lateValuesAndLateRowsBecomeChunkTwo() throws Exception {
         Path cfg = offloadConfig("jsonl");

@@ -19,7 +19,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import org.postgresql.PGConnection;
 
 /**
  * The column offload: a unit is one window of one table (and one tenant), and its object holds the key and the
@@ -64,7 +63,9 @@ public final class OffloadExport implements UnitExport {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TEMP TABLE IF NOT EXISTS strata_offload_size (rows bigint, bytes bigint) ON COMMIT DROP");
         }
-        return c.unwrap(PGConnection.class).getCopyAPI().copyOut(copySql(p, table), out);
+        List<Column> exported = exported(p.job(), table);
+        Column key = exported.stream().filter(col -> col.name().equals(p.job().offload().key())).findFirst().orElse(null);
+        return RowsExport.copyOut(tx, copySql(p, table), out, p.job().format(), key, exported.indexOf(key));
     }
 
     @Override

@@ -1,10 +1,14 @@
 package io.strata.kinds.rows;
 
+import io.strata.db.Column;
 import io.strata.config.JobConfig;
 import io.strata.db.Sql;
 import io.strata.export.Partition;
 import io.strata.export.PartitionFinder;
 import io.strata.export.TableInfo;
+import io.strata.format.KeyRange;
+import io.strata.format.KeyType;
+import io.strata.format.RecordKeys;
 import io.strata.unit.UnitExport;
 import io.strata.unit.UnitTransaction;
 import java.io.IOException;
@@ -35,7 +39,56 @@ public final class RowsExport implements UnitExport {
     @Override
     public long export(UnitTransaction tx, Partition p, TableInfo table, OutputStream out) throws SQLException, IOException {
         bindTenant(tx.connection(), p);
-        return tx.connection().unwrap(PGConnection.class).getCopyAPI().copyOut(copySql(p, table), out);
+        Column key = table.key();
+        return copyOut(tx, copySql(p, table), out, p.job().format(), key, key == null ? -1 : table.columns().indexOf(key));
+    }
+
+    /**
+     * Runs {@code sql} (a COPY … TO STDOUT) into {@code out}; when there is a {@code key} column (at {@code keyIndex}
+     * of the exported columns, for CSV), the object's key range is read from the rows as they stream out of the
+     * statement that changes them — exactly the rows exported, whatever other sessions insert or update meanwhile —
+     * and given to the transaction for the manifest.
+     */
+    public static long copyOut(UnitTransaction tx, String sql, OutputStream out, JobConfig.Format format, Column key,
+            int keyIndex) throws SQLException, IOException {
+        KeyType type = key == null ? null : KeyType.of(key.type());
+        if (type == null) {
+            return tx.connection().unwrap(PGConnection.class).getCopyAPI().copyOut(sql, out);
+        }
+        KeyRange range = new KeyRange(key.name(), type);
+        RecordKeys keys = format == JobConfig.Format.CSV ? RecordKeys.csv(keyIndex, range)
+                : RecordKeys.jsonLines(key.name(), range);
+        long rows = tx.connection().unwrap(PGConnection.class).getCopyAPI().copyOut(sql, new Tee(out, keys));
+        keys.finish();
+        tx.keyRange(range);
+        return rows;
+    }
+
+    /** Bytes to the object, and past the key scanner; closing it closes neither (the caller owns {@code out}). */
+    private static final class Tee extends OutputStream {
+        private final OutputStream out;
+        private final RecordKeys keys;
+
+        Tee(OutputStream out, RecordKeys keys) {
+            this.out = out;
+            this.keys = keys;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            keys.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
     }
 
     @Override
