@@ -31,6 +31,7 @@ import java.util.function.Consumer;
 import io.strata.config.TenantJobConfig;
 import io.strata.kinds.tenant.TenantPlan;
 import io.strata.kinds.tenant.TenantRunner;
+import io.strata.kinds.tenant.TenantSchedule;
 import io.strata.kinds.tenant.TenantSteps;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -115,7 +116,7 @@ public final class Instance implements AutoCloseable {
                 ? new StrataMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), jobs.asMap().keySet()) : null;
         TenantSteps tenantSteps = tenants(installation);
         main = new Wiring(config, mode, closeables).start(database, storage, jobs, runner, installation, this::stopping,
-                metrics, tenantSteps);
+                metrics, tenantSteps, new TenantSchedule(tenantRunner));
         Routes routes = new Routes(main.getCamelContext(), storage);
         closeables.add(routes);
         strata = new Strata(config, database, jobs, due, routes, tenantRunner);
