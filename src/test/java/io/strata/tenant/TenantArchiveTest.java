@@ -201,4 +201,21 @@ class TenantArchiveTest extends StrataTestCase {
         }
         assertEquals(0, TestEnv.count("SELECT count(*) FROM tn.classrooms WHERE school_id = 12"));
     }
+
+    @Test
+    void aBundleThatDoesNotRestoreFailsItsTenantBeforeAnyDelete() throws Exception {
+        // A row the table holds but would refuse today: a domain constraint added NOT VALID after it was written.
+        TestEnv.sql("CREATE DOMAIN tn.seats AS integer", "ALTER TABLE tn.classrooms ADD COLUMN seats tn.seats",
+                "UPDATE tn.classrooms SET seats = -1 WHERE id = 132",
+                "ALTER DOMAIN tn.seats ADD CONSTRAINT seats_positive CHECK (VALUE > 0) NOT VALID");
+        SchoolsFixture.snapshot();
+        TestEnv.Run run = archive("--job", "schools", "--tenant", "13", "--tenant", "14");
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.out().contains("schools tenant 13: TEST_RESTORE_FAILED") && run.out().contains("main:tn.classrooms"),
+                run.out());
+        assertEquals(List.of("schools/14/schools-14-c1.zip"), SchoolsFixture.keys(schema()), "school 14 archived all the same");
+        assertEquals(1, TestEnv.count("SELECT count(*) FROM tn.schools WHERE id = 13"));
+        SchoolsFixture.assertEveryRowInItsTableOrOneBundle(bundles());
+        assertEquals(3, TestEnv.count("SELECT count(*) FROM tn.classrooms WHERE school_id = 13"), "nothing of school 13 deleted");
+    }
 }
