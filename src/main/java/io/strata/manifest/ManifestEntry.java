@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  * @param state   {@code archived}, or {@code restored} once restore loaded it back into {@code table}
  * @param formatVersion the version of {@code format} the object was written in (1 for objects from before
  *                      versions were recorded)
+ * @param kind    {@code rows} (whole rows, deleted from the table) or {@code offload} (a key and columns of rows
+ *                that stayed, the columns set to NULL); the key is the first column
  */
 public record ManifestEntry(
         long id,
@@ -41,7 +43,8 @@ public record ManifestEntry(
         boolean deleted,
         String state,
         OffsetDateTime restoredAt,
-        int formatVersion) {
+        int formatVersion,
+        String kind) {
 
     /** What is wrong with the object S3 holds ({@code got}; null when it holds none), or null when it matches. */
     public String mismatch(ObjectDigest got) {
@@ -57,6 +60,11 @@ public record ManifestEntry(
 
     public boolean restored() {
         return "restored".equals(state);
+    }
+
+    /** The object holds offloaded columns of rows that stayed, not whole rows. */
+    public boolean offload() {
+        return "offload".equals(kind);
     }
 
     public boolean csv() {

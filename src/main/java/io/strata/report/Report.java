@@ -2,6 +2,7 @@ package io.strata.report;
 
 import io.strata.figures.Due;
 import io.strata.figures.LastRun;
+import io.strata.figures.Offloaded;
 import io.strata.figures.Totals;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -41,7 +42,7 @@ public record Report(
      */
     public record Job(String job, String table, boolean enabled, String keep, String batch, String schedule,
             Totals archived, Due due, Space space, Storage storage, LastRun lastRun, Instant lastSuccess,
-            Instant firstRun) {}
+            Instant firstRun, Offloaded offloaded) {}
 
     /** The table in PostgreSQL; null fields when the table is gone. */
     public record Space(Long bytes, Long freedSinceLastReport, Long liveRows, Long deadRows, Instant lastVacuum,

@@ -82,7 +82,8 @@ public final class ReportBuilder {
         Report.Storage storage = new Report.Storage(t.objects(), t.gzipBytes(), Math.round(cost * 1e6) / 1e6);
         return new Report.Job(f.job(), job == null ? null : job.qualifiedTable(), job != null && job.enabled(),
                 job == null ? null : job.keepText(), job == null ? null : job.batch().toString(),
-                job == null ? null : job.schedule(), t, f.due(), space, storage, f.lastRun(), f.lastSuccess(), f.firstRun());
+                job == null ? null : job.schedule(), t, f.due(), space, storage, f.lastRun(), f.lastSuccess(), f.firstRun(),
+                f.offloaded());
     }
 
     /** Every job on every day of the period, zeros included, so that series and charts have no gaps. */

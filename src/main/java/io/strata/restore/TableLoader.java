@@ -47,7 +47,8 @@ final class TableLoader {
         Target source = Target.parse(o.table(), "manifest table_name");
         Set<String> sourceColumns = Column.of(c, source.sql()).stream().map(Column::name)
                 .collect(Collectors.toSet());
-        String ddl = sourceColumns.containsAll(o.columns().stream().map(Column::name).toList())
+        // An offload object holds a key and some columns: its own columns make the table.
+        String ddl = !o.offload() && sourceColumns.containsAll(o.columns().stream().map(Column::name).toList())
                 ? "LIKE " + source.sql() + " INCLUDING ALL"
                 : o.columns().stream().map(col -> Sql.ident(col.name()) + " " + col.type()).collect(Collectors.joining(", "));
         try (Statement st = c.createStatement()) {

@@ -2,6 +2,7 @@ package io.strata.status;
 
 import io.strata.figures.Due;
 import io.strata.figures.LastRun;
+import io.strata.figures.Offloaded;
 import io.strata.figures.Totals;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,6 +16,7 @@ import java.time.OffsetDateTime;
  * @param archived    the manifest's totals: objects (restored or not), rows, bytes, and how many were restored
  * @param failures24h batches that failed, and runs that failed before any batch, in the last 24 hours
  * @param nextRun     when the schedule fires next (in the service), null for a disabled job
+ * @param offloaded   for a job that offloads columns, what the offloaded values took in its table; else null
  */
 public record JobStatus(
         String job,
@@ -26,4 +28,5 @@ public record JobStatus(
         LastRun lastRun,
         Instant lastSuccess,
         long failures24h,
-        OffsetDateTime nextRun) {}
+        OffsetDateTime nextRun,
+        Offloaded offloaded) {}

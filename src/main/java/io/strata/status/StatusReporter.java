@@ -41,7 +41,7 @@ public final class StatusReporter {
             boolean enabled = cfg != null && cfg.enabled();
             out.add(new JobStatus(f.job(), cfg == null ? null : cfg.qualifiedTable(), enabled,
                     cfg == null ? null : cfg.keepText(), f.due(), f.archived(), f.lastRun(), f.lastSuccess(), f.failures24h(),
-                    enabled ? nextRun(cfg, now) : null));
+                    enabled ? nextRun(cfg, now) : null, f.offloaded()));
         }
         return new StatusReport(now.toOffsetDateTime(), config.database().shownUrl(), Sql.ident(config.schema()), out);
     }
