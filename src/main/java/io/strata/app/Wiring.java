@@ -7,6 +7,11 @@ import io.strata.config.StrataConfig;
 import io.strata.db.Database;
 import io.strata.kinds.offload.OffloadExport;
 import io.strata.kinds.rows.RowsExport;
+import io.strata.kinds.tenant.TenantResult;
+import io.strata.kinds.tenant.TenantSchedule;
+import io.strata.kinds.tenant.TenantSteps;
+import io.strata.config.TenantJobConfig;
+import org.apache.camel.ProducerTemplate;
 import io.strata.unit.BatchSteps;
 import io.strata.export.JobRunner;
 import io.strata.export.JobState;
@@ -53,7 +58,7 @@ final class Wiring {
     /** Configures Camel Main, binds the beans and starts it; then stamps out the per-job routes. */
     /** @param metrics the service's metrics (README: Metrics for Prometheus); null for one-shot commands */
     Main start(Database database, S3Storage storage, Jobs jobs, JobRunner runner, String installation,
-            BooleanSupplier stopping, StrataMetrics metrics) {
+            BooleanSupplier stopping, StrataMetrics metrics, TenantSteps tenantSteps, TenantSchedule tenantSchedule) {
         Main main = new Main();
         main.configure()
                 .withName("strata")
@@ -64,6 +69,8 @@ final class Wiring {
         properties(main);
         main.bind("strataS3Client", storage.client());
         main.bind("jobRunner", runner);
+        main.bind("tenantSteps", tenantSteps);
+        main.bind("tenantSchedule", tenantSchedule);
         main.bind("strataRunLog", runLog(database));
         RowsExport rows = new RowsExport(config.schema());
         OffloadExport offload = new OffloadExport(config.schema());
@@ -91,7 +98,7 @@ final class Wiring {
         try {
             main.start();
             credentials.close();  // the management server has read them
-            templates(main.getCamelContext(), jobs);
+            templates(main.getCamelContext(), jobs, tenantSchedule);
         } catch (StrataException e) {
             throw e;
         } catch (Exception e) {
@@ -115,7 +122,7 @@ final class Wiring {
         SqlFiles.properties(config.routes(), config.schema()).forEach(main::addInitialProperty);
     }
 
-    private void templates(CamelContext camel, Jobs jobs) throws Exception {
+    private void templates(CamelContext camel, Jobs jobs, TenantSchedule tenantSchedule) throws Exception {
         for (JobState job : jobs.all()) {
             String name = job.config().name();
             camel.addRouteFromTemplate("archive-" + name, "strata-archive", Map.of("job", name, "pool", "strataPool-" + name));
@@ -125,6 +132,15 @@ final class Wiring {
             }
         }
         if (mode == Instance.Mode.SERVICE) {
+            ProducerTemplate tenants = camel.createProducerTemplate();
+            closeables.add(tenants::stop);
+            tenantSchedule.sender(r -> tenants.requestBody("direct:strata-tenant", r, TenantResult.class));
+            for (TenantJobConfig job : config.tenantJobs()) {
+                if (job.enabled()) {
+                    camel.addRouteFromTemplate("schedule-" + job.name(), "strata-tenant-schedule",
+                            Map.of("job", job.name(), "cron", job.schedule().replace(' ', '+')));
+                }
+            }
             camel.addRouteFromTemplate("report-schedule", "strata-report-schedule",
                     Map.of("cron", config.report().schedule().replace(' ', '+')));
         }

@@ -82,13 +82,23 @@ public record ManifestEntry(
      * @throws Malformed when the object is of a format version this Strata does not know
      */
     public Records reader(OutputStream out, boolean[] keep) throws Malformed {
+        return reader(format, formatVersion, columns, out, keep);
+    }
+
+    /**
+     * A reader of content in {@code format} version {@code formatVersion} with these columns, as
+     * {@link #reader(OutputStream, boolean[])} describes it (for content that is not a whole object, e.g. one
+     * table's entry in a tenant bundle).
+     */
+    public static Records reader(String format, int formatVersion, List<Column> columns, OutputStream out,
+            boolean[] keep) throws Malformed {
         JobConfig.Format f = JobConfig.Format.of(format);
         if (formatVersion < 1 || formatVersion > f.version()) {
             throw new Malformed("written in " + format + " version " + formatVersion + ", which this Strata does not"
                     + " read (it reads versions 1 to " + f.version() + ")");
         }
         List<String> names = columns.stream().map(Column::name).toList();
-        if (csv()) {
+        if (f == JobConfig.Format.CSV) {
             return new CsvRecords(out, names, keep);
         }
         // Lines that go on to PostgreSQL are parsed there in full; without it, JsonLines parses them.

@@ -8,7 +8,6 @@ import io.strata.format.Records;
 import io.strata.manifest.ManifestEntry;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -31,29 +30,33 @@ final class JsonLoader {
     private JsonLoader() {}
 
     /**
-     * Loads the object in {@code file}; returns the rows inserted.
+     * Loads the lines of {@code in}; returns the rows inserted.
      *
-     * @param archived the object's columns that are loaded (generated ones are not)
+     * @param all      the columns the lines hold (their keys)
+     * @param archived those of them that are loaded (generated ones are not)
      * @param columns  the same columns of {@code target}, in the same order
      */
-    static long load(Connection c, ManifestEntry o, Target target, List<Column> archived,
-            List<Column> columns, boolean identity, Path file) throws SQLException, IOException {
+    static long load(Connection c, Target target, List<Column> all, int formatVersion, List<Column> archived,
+            List<Column> columns, boolean identity, InputStream in) throws SQLException, IOException {
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TEMP TABLE strata_restore_lines (line json) ON COMMIT DROP");
         }
-        copyLines(c, o, file);
+        copyLines(c, all, formatVersion, in);
         List<String> names = new ArrayList<>();
         List<String> values = new ArrayList<>();
         for (int i = 0; i < columns.size(); i++) {
             names.add(Sql.ident(columns.get(i).name()));
-            values.add(value(o, archived.get(i), columns.get(i)));
+            values.add(value(formatVersion, archived.get(i), columns.get(i)));
         }
         String sql = "INSERT INTO " + target.sql() + " (" + String.join(", ", names) + ")"
                 + (identity ? " OVERRIDING SYSTEM VALUE" : "") + " SELECT " + String.join(", ", values)
                 + " FROM strata_restore_lines l CROSS JOIN LATERAL json_populate_record(NULL::" + target.sql()
                 + ", l.line) r";
         try (Statement st = c.createStatement()) {
-            return st.executeLargeUpdate(sql);
+            long rows = st.executeLargeUpdate(sql);
+            // One transaction may load several tables' lines (a tenant bundle): each starts afresh.
+            st.execute("DROP TABLE strata_restore_lines");
+            return rows;
         }
     }
 
@@ -61,15 +64,16 @@ final class JsonLoader {
      * Copies the lines into the temp table, each checked on the way: a line that is not one object of the
      * object's columns ends the copy, and the transaction rolls back.
      */
-    private static void copyLines(Connection c, ManifestEntry o, Path file) throws SQLException, IOException {
+    private static void copyLines(Connection c, List<Column> all, int formatVersion, InputStream in)
+            throws SQLException, IOException {
         // to_json escapes every control character, and version 2 writes json with a line break as a string:
         // with these two as quote and delimiter each line is one field, read verbatim (the archive writes the
         // lines the same way). The column's type checks that each line is JSON: a line it refuses is the
         // object's fault, not the table's.
         PGCopyOutputStream copy = new PGCopyOutputStream(c.unwrap(PGConnection.class), "COPY strata_restore_lines"
                 + " FROM STDIN (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')", BUFFER);
-        try (InputStream in = TableLoader.gunzip(file)) {
-            Records lines = o.reader(copy, null);
+        try {
+            Records lines = ManifestEntry.reader("jsonl", formatVersion, all, copy, null);
             in.transferTo(lines);
             lines.finish();
             copy.endCopy();
@@ -99,9 +103,9 @@ final class JsonLoader {
      * (the key is missing) from JSON null, and a value written as text from a JSON string. No subquery: its
      * estimated cost would make PostgreSQL JIT-compile the insert, which takes longer than a small object's load.
      */
-    private static String value(ManifestEntry o, Column archived, Column column) {
+    private static String value(int formatVersion, Column archived, Column column) {
         String populated = "r." + Sql.ident(column.name());
-        if (o.formatVersion() < 2 || !archived.jsonDocument() || !column.jsonDocument()) {
+        if (formatVersion < 2 || !archived.jsonDocument() || !column.jsonDocument()) {
             return populated;
         }
         String key = Sql.literal(archived.name());
