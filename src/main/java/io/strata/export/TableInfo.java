@@ -139,6 +139,11 @@ public record TableInfo(String qualifiedName, List<Column> columns, boolean time
 
     /** The job's {@code key} column (which must have a {@link KeyType}), else the table's one-column primary key, else null. */
     private static Column key(Connection c, JobConfig job, List<Column> columns, String qualified) throws SQLException {
+        if (job.key() == null && job.offloads()) {
+            // offload.key: its checks (it exists, it is unique) are the offload job's, with their own messages.
+            Column k = columns.stream().filter(col -> col.name().equals(job.offload().key())).findFirst().orElse(null);
+            return k != null && KeyType.of(k.type()) != null ? k : null;
+        }
         if (job.lookupKey() != null) {
             Column k = find(job, columns, job.lookupKey(), "key");
             if (KeyType.of(k.type()) == null) {
