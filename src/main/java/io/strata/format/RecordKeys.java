@@ -108,6 +108,28 @@ public final class RecordKeys extends OutputStream {
         offset += len;
     }
 
+    /** An output that writes to {@code out} and reads the keys of what passes: the stream and its keys in one pass. */
+    public OutputStream beside(OutputStream out) {
+        RecordKeys keys = this;
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                keys.write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                out.flush();
+            }
+        };
+    }
+
     /** Ends the stream: a last record without a line break counts too. */
     public void finish() throws IOException {
         if (offset > recordStart && !header) {

@@ -261,18 +261,7 @@ public final class RowLookup {
         try (InputStream s3 = storage.open(o.key());
                 DigestInputStream raw = new DigestInputStream(s3, sha);
                 OutputStream out = Files.newOutputStream(file)) {
-            OutputStream both = new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                    keys.write(b, off, len);
-                }
-            };
+            OutputStream both = keys.beside(out);
             CountingInput counted = new CountingInput(raw);
             try {
                 new GZIPInputStream(counted, 1 << 16).transferTo(both);

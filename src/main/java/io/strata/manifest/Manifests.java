@@ -5,6 +5,8 @@ import io.strata.text.Json;
 import io.strata.db.Sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -93,6 +95,24 @@ public final class Manifests {
             }
         }
         return jobs;
+    }
+
+    /** Columns as the manifest, the sidecars and bundle.json write them: name and type, and what restore must know. */
+    public static ArrayNode columnsJson(List<Column> columns) {
+        ArrayNode cols = JSON.createArrayNode();
+        for (Column c : columns) {
+            ObjectNode col = cols.addObject().put("name", c.name()).put("type", c.type());
+            if (c.generated()) {
+                col.put("generated", true);
+            }
+            if (c.identity()) {
+                col.put("identity", true);
+            }
+            if (c.json() != null) {
+                col.put("json", c.json());
+            }
+        }
+        return cols;
     }
 
     /** The manifest's {@code columns} (JSON) as columns. */

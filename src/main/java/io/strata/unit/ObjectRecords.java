@@ -1,6 +1,7 @@
 package io.strata.unit;
 
 import io.strata.db.Column;
+import io.strata.manifest.Manifests;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -55,7 +56,7 @@ final class ObjectRecords {
             ps.setString(7, bucket);
             ps.setString(8, w.key());
             ps.setString(9, p.job().format().extension());
-            ps.setString(10, columnsJson(kind.columns(p, w.table())).toString());
+            ps.setString(10, Manifests.columnsJson(kind.columns(p, w.table())).toString());
             ps.setLong(11, w.exported().rows());
             ps.setLong(12, w.exported().rawBytes());
             ps.setLong(13, w.exported().gzipBytes());
@@ -77,23 +78,6 @@ final class ObjectRecords {
             ps.setString(29, schema + ".manifest");
             ps.executeUpdate();
         }
-    }
-
-    private static ArrayNode columnsJson(java.util.List<Column> columns) {
-        ArrayNode cols = JSON.createArrayNode();
-        for (Column c : columns) {
-            ObjectNode col = cols.addObject().put("name", c.name()).put("type", c.type());
-            if (c.generated()) {
-                col.put("generated", true);
-            }
-            if (c.identity()) {
-                col.put("identity", true);
-            }
-            if (c.json() != null) {
-                col.put("json", c.json());
-            }
-        }
-        return cols;
     }
 
     /** The sidecar: enough to restore the object with nothing but the bucket. */
@@ -122,7 +106,7 @@ final class ObjectRecords {
                 s.put("manifestId", w.tx().reservedManifestId());
             }
         }
-        s.set("columns", columnsJson(kind.columns(p, w.table())));
+        s.set("columns", Manifests.columnsJson(kind.columns(p, w.table())));
         KeyRange keys = w.tx().keyRange();
         if (keys != null) {
             s.put("keyColumn", keys.column()).put("keyMin", keys.min()).put("keyMax", keys.max());

@@ -58,37 +58,10 @@ public final class RowsExport implements UnitExport {
         KeyRange range = new KeyRange(key.name(), type);
         RecordKeys keys = format == JobConfig.Format.CSV ? RecordKeys.csv(keyIndex, range)
                 : RecordKeys.jsonLines(key.name(), range);
-        long rows = tx.connection().unwrap(PGConnection.class).getCopyAPI().copyOut(sql, new Tee(out, keys));
+        long rows = tx.connection().unwrap(PGConnection.class).getCopyAPI().copyOut(sql, keys.beside(out));
         keys.finish();
         tx.keyRange(range);
         return rows;
-    }
-
-    /** Bytes to the object, and past the key scanner; closing it closes neither (the caller owns {@code out}). */
-    private static final class Tee extends OutputStream {
-        private final OutputStream out;
-        private final RecordKeys keys;
-
-        Tee(OutputStream out, RecordKeys keys) {
-            this.out = out;
-            this.keys = keys;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            keys.write(b, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            out.flush();
-        }
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.config.JobConfig;
 import io.strata.db.Column;
+import io.strata.manifest.Manifests;
 import io.strata.kinds.rows.JsonRows;
 import io.strata.storage.Digests;
 import io.strata.text.Json;
@@ -101,7 +102,7 @@ final class BundleWriter {
         for (TenantBatch.Entry e : b.entries) {
             ObjectNode t = a.addObject().put("database", e.table.database()).put("table", e.table.qualified());
             if (full) {
-                t.put("entry", e.name).set("columns", columns(e.table.columns()));
+                t.put("entry", e.name).set("columns", Manifests.columnsJson(e.table.columns()));
                 ArrayNode key = t.putArray("key");
                 e.table.key().forEach(key::add);
             }
@@ -113,23 +114,6 @@ final class BundleWriter {
             }
         }
         return a;
-    }
-
-    static ArrayNode columns(java.util.List<Column> columns) {
-        ArrayNode cols = TenantSteps.array();
-        for (Column c : columns) {
-            ObjectNode col = cols.addObject().put("name", c.name()).put("type", c.type());
-            if (c.generated()) {
-                col.put("generated", true);
-            }
-            if (c.identity()) {
-                col.put("identity", true);
-            }
-            if (c.json() != null) {
-                col.put("json", c.json());
-            }
-        }
-        return cols;
     }
 
     /** The sidecar beside the bundle: the manifest row's facts, so that the bucket describes itself. */

@@ -9,6 +9,7 @@ import io.strata.Version;
 import io.strata.config.JobConfig;
 import io.strata.config.TenantJobConfig;
 import io.strata.db.Column;
+import io.strata.manifest.Manifests;
 import io.strata.db.Database;
 import io.strata.db.Sql;
 import io.strata.export.ObjectKeys;
@@ -268,7 +269,7 @@ public final class TenantSteps {
             ps.setString(7, storage.bucket());
             ps.setString(8, b.key);
             ps.setString(9, format.extension());
-            ps.setString(10, BundleWriter.columns(root.columns()).toString());
+            ps.setString(10, Manifests.columnsJson(root.columns()).toString());
             ps.setLong(11, b.rows());
             ps.setLong(12, b.rawBytes);
             ps.setLong(13, b.bytes);
