@@ -112,3 +112,30 @@ BEGIN
             CHECK (kind IN (''rows'', ''offload'', ''tenant''));
     END IF;
 END';
+
+-- Tenant bundles (kind 'tenant', README: Whole tenants): the bundle's tables (database, table, rows, deleted,
+-- kept), the time to extract it and to test-restore it (null when the job's testRestore is off). Added while
+-- missing only, as format_version is.
+DO '
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = ''${schema}.manifest''::regclass
+                   AND attname = ''test_restore_ms'' AND NOT attisdropped) THEN
+        ALTER TABLE ${schema}.manifest ADD COLUMN IF NOT EXISTS tables jsonb,
+            ADD COLUMN IF NOT EXISTS extract_ms integer, ADD COLUMN IF NOT EXISTS test_restore_ms integer;
+    END IF;
+END';
+
+-- Rows of a tenant bundle in a database other than the main one, whose delete had not committed when the
+-- bundle's manifest row did (docs/tenants.md): written in the transaction of that manifest row, with the
+-- exact keys (and each row's digest) to delete; the delete in the other database commits next, then this row
+-- goes. A row left here (kill -9 between the two commits) is completed by the next tenant run (and verify).
+CREATE TABLE IF NOT EXISTS ${schema}.tenant_pending (
+    id           bigserial   PRIMARY KEY,
+    manifest_id  bigint      NOT NULL REFERENCES ${schema}.manifest (id),
+    database     text        NOT NULL,
+    table_name   text        NOT NULL,           -- schema.table in that database
+    key_columns  jsonb       NOT NULL,           -- ["id"]: the table's primary key
+    keys         jsonb       NOT NULL,           -- [[key values..., row digest], ...] (at most 10,000 per row)
+    created_at   timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS tenant_pending_manifest ON ${schema}.tenant_pending (manifest_id);

@@ -52,7 +52,9 @@ public enum ErrorCode {
     /** S3 holds an archive object that no manifest lists: left by a run that did not commit. */
     OBJECT_ORPHAN(1),
     /** Loading a sound object into its table failed (a constraint, a column the table lacks); nothing of it stayed. */
-    RESTORE_FAILED(1);
+    RESTORE_FAILED(1),
+    /** A tenant bundle's test restore did not give back the rows that were exported; nothing was deleted. */
+    TEST_RESTORE_FAILED(1);
 
     private final int exitCode;
 

@@ -24,8 +24,14 @@ import io.strata.storage.S3Storage;
 import io.strata.storage.TempFiles;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
+import io.strata.config.TenantJobConfig;
+import io.strata.kinds.tenant.TenantPlan;
+import io.strata.kinds.tenant.TenantRunner;
+import io.strata.kinds.tenant.TenantSteps;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 import org.slf4j.Logger;
@@ -55,6 +61,7 @@ public final class Instance implements AutoCloseable {
     private S3Storage storage;
     private JobRunner runner;
     private Strata strata;
+    private TenantRunner tenantRunner;
     private volatile boolean stopRequested;
 
     private Instance(StrataConfig config) {
@@ -106,14 +113,42 @@ public final class Instance implements AutoCloseable {
         // The service counts what it archives and restores for Prometheus (README: Metrics for Prometheus).
         StrataMetrics metrics = mode == Mode.SERVICE
                 ? new StrataMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), jobs.asMap().keySet()) : null;
+        TenantSteps tenantSteps = tenants(installation);
         main = new Wiring(config, mode, closeables).start(database, storage, jobs, runner, installation, this::stopping,
-                metrics);
+                metrics, tenantSteps);
         Routes routes = new Routes(main.getCamelContext(), storage);
         closeables.add(routes);
-        strata = new Strata(config, database, jobs, due, routes);
+        strata = new Strata(config, database, jobs, due, routes, tenantRunner);
         if (mode == Mode.SERVICE) {
             closeables.add(Management.start(strata, database, storage, main.getCamelContext(), metrics));
         }
+    }
+
+    /**
+     * The tenant jobs: their other databases opened, each job's bundle planned against the catalogs (a table no key
+     * or where reaches, a where that does not prepare, a cycle: CONFIG_INVALID here, before anything runs).
+     */
+    private TenantSteps tenants(String installation) {
+        Map<String, Database> databases = new LinkedHashMap<>();
+        databases.put(TenantJobConfig.MAIN, database);
+        Map<String, TenantPlan> plans = new LinkedHashMap<>();
+        for (TenantJobConfig job : config.tenantJobs()) {
+            if (!job.enabled()) {
+                continue;
+            }
+            for (TenantJobConfig.Extra e : job.tables()) {
+                if (!databases.containsKey(e.database())) {
+                    Database other = Database.open(config.databases().get(e.database()));
+                    closeables.add(other);
+                    databases.put(e.database(), other);
+                }
+            }
+            plans.put(job.name(), TenantPlan.of(config.source().toString(), job, databases));
+        }
+        TenantSteps steps = new TenantSteps(databases, storage, plans, config.schema(), config.s3().prefix(),
+                config.tempDir(), config.gzipLevel(), installation, this::stopping);
+        tenantRunner = new TenantRunner(databases, plans, steps.pending(), config.schema());
+        return steps;
     }
 
     private S3Storage startStorage() {

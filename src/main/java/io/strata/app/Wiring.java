@@ -6,6 +6,7 @@ import io.strata.config.ConfigLoader;
 import io.strata.config.StrataConfig;
 import io.strata.db.Database;
 import io.strata.kinds.rows.RowsExport;
+import io.strata.kinds.tenant.TenantSteps;
 import io.strata.unit.BatchSteps;
 import io.strata.export.JobRunner;
 import io.strata.export.JobState;
@@ -48,7 +49,7 @@ final class Wiring {
     /** Configures Camel Main, binds the beans and starts it; then stamps out the per-job routes. */
     /** @param metrics the service's metrics (README: Metrics for Prometheus); null for one-shot commands */
     Main start(Database database, S3Storage storage, Jobs jobs, JobRunner runner, String installation,
-            BooleanSupplier stopping, StrataMetrics metrics) {
+            BooleanSupplier stopping, StrataMetrics metrics, TenantSteps tenantSteps) {
         Main main = new Main();
         main.configure()
                 .withName("strata")
@@ -59,6 +60,7 @@ final class Wiring {
         properties(main);
         main.bind("strataS3Client", storage.client());
         main.bind("jobRunner", runner);
+        main.bind("tenantSteps", tenantSteps);
         main.bind("batchSteps", new BatchSteps(database, storage, new RowsExport(config.schema()), config.schema(),
                 config.s3().prefix(), config.tempDir(), config.gzipLevel(), stopping, installation));
         ReportStore reports = new ReportStore(storage, config.s3().prefix(), config.report().out());

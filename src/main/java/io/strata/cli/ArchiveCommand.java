@@ -12,6 +12,9 @@ import io.strata.export.RunSummary;
 import io.strata.text.Human;
 import io.strata.text.Json;
 import io.strata.text.Table;
+import io.strata.config.TenantJobConfig;
+import io.strata.kinds.tenant.TenantResult;
+import io.strata.kinds.tenant.TenantRun;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +26,17 @@ final class ArchiveCommand implements Command {
     @Override
     public int run(Invocation in) {
         StrataConfig config = in.config();
-        List<String> names = jobs(config, in.args.value("job"));
+        String named = in.args.value("job");
+        if (named != null && config.tenantJob(named).isPresent()) {
+            return tenants(in, config, config.tenantJob(named).get());
+        }
+        if (!in.args.values("tenant").isEmpty() || in.args.flag("pretend")) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, (in.args.flag("pretend") ? "--pretend" : "--tenant")
+                    + " is for a tenant job: name one with --job (tenant jobs: " + String.join(", ",
+                    config.tenantJobs().stream().map(TenantJobConfig::name).toList()) + ")");
+        }
+        List<String> names = named == null && config.enabledJobs().isEmpty() && !config.tenantJobs().isEmpty()
+                ? List.of() : jobs(config, named);
         if (in.args.flag("dry-run")) {
             try (Instance.Reading reading = Instance.read(config)) {
                 List<DryRun> runs = names.stream().map(reading.strata()::dryRun).toList();
@@ -40,6 +53,14 @@ final class ArchiveCommand implements Command {
             PrintStream progress = in.progress();
             instance.onProgress(run -> progress.println(Progress.line(run)));
             List<RunSummary> summaries = new ArrayList<>();
+            List<TenantRun> tenantRuns = new ArrayList<>();
+            if (named == null) {
+                for (TenantJobConfig t : config.tenantJobs()) {
+                    if (t.enabled()) {
+                        tenantRuns.add(instance.strata().archiveTenants(t.name(), List.of(), false, progress::println));
+                    }
+                }
+            }
             for (String name : names) {
                 RunSummary s = instance.strata().archive(name, "command");
                 summaries.add(s);
@@ -62,10 +83,70 @@ final class ArchiveCommand implements Command {
                     }
                 }
             }
+            if (!tenantRuns.isEmpty() && !in.json()) {
+                printTenantRuns(tenantRuns, in.out);
+            }
             if (sigterm.received()) {
                 return Sigterm.EXIT_CODE;
             }
-            return summaries.stream().allMatch(RunSummary::ok) ? 0 : 1;
+            return summaries.stream().allMatch(RunSummary::ok) && tenantRuns.stream().allMatch(TenantRun::ok) ? 0 : 1;
+        }
+    }
+
+    /**
+     * {@code archive --job J [--tenant X …] [--pretend]} of a tenant job: the tenants named, or what its {@code due}
+     * returns; a line per tenant with an ETA, then a summary and the rows kept (shared) per table.
+     */
+    private static int tenants(Invocation in, StrataConfig config, TenantJobConfig job) {
+        if (!job.enabled()) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, "--job " + job.name() + ": the job has enabled: false in "
+                    + config.source());
+        }
+        if (in.args.flag("dry-run")) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, "--dry-run is for row jobs; a tenant job has --pretend");
+        }
+        List<String> named = in.args.values("tenant");
+        if (named.isEmpty() && job.due() == null) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, "--job " + job.name() + ": name the tenants (--tenant X) or"
+                    + " give the job a due query (" + job.at() + ".tenant.due)");
+        }
+        Instance instance = Instance.start(config, Instance.Mode.COMMAND);
+        try (Sigterm sigterm = Sigterm.watch(instance, config.shutdownTimeout(), in.err); instance) {
+            PrintStream progress = in.progress();
+            TenantRun run = instance.strata().archiveTenants(job.name(), named, in.args.flag("pretend"), progress::println);
+            if (in.json()) {
+                in.out.println(Json.pretty(Map.of("tenantRuns", List.of(run))));
+            } else {
+                printTenantRuns(List.of(run), in.out);
+            }
+            if (sigterm.received()) {
+                return Sigterm.EXIT_CODE;
+            }
+            return run.ok() ? 0 : 1;
+        }
+    }
+
+    private static void printTenantRuns(List<TenantRun> runs, PrintStream out) {
+        Table t = new Table("Job", "Tenants", "Archived", "Pretend", "Nothing new", "Skipped", "Failed", "Rows", "Size", "Time");
+        for (TenantRun r : runs) {
+            t.row(r.job(), r.tenants().size(), r.count(TenantResult.Status.ARCHIVED), r.count(TenantResult.Status.PRETEND),
+                    r.count(TenantResult.Status.EMPTY), r.count(TenantResult.Status.LOCKED), r.count(TenantResult.Status.FAILED),
+                    Human.count(r.rows()), Human.bytes(r.bytes()), Human.duration(r.millis()));
+        }
+        out.println();
+        out.print(t.render());
+        for (TenantRun r : runs) {
+            r.keptByTable().forEach((table, kept) -> out.println("  " + r.job() + ": " + Human.count(kept) + " row(s) of "
+                    + table + " exported but kept: rows of other tenants still reference them"));
+            if (r.pretend()) {
+                out.println("  " + r.job() + ": pretend: exported, uploaded, verified and test-restored; nothing was"
+                        + " deleted or recorded, and the pretend objects were removed");
+            }
+            for (TenantResult f : r.tenants()) {
+                if (f.status() == TenantResult.Status.FAILED) {
+                    out.println("  " + r.job() + " tenant " + f.tenant() + ": " + f.error());
+                }
+            }
         }
     }
 

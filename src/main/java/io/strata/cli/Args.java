@@ -14,6 +14,7 @@ public final class Args {
     private final String command;
     private final Map<String, String> options = new HashMap<>();
     private final Set<String> seen = new java.util.HashSet<>();
+    private final Map<String, List<String>> every = new HashMap<>();
 
     private Args(String command) {
         this.command = command;
@@ -26,6 +27,7 @@ public final class Args {
     public static Args parse(String[] argv, Set<String> flags, Set<String> valued) {
         List<String> positional = new ArrayList<>();
         Map<String, String> opts = new HashMap<>();
+        Map<String, List<String>> every = new HashMap<>();
         for (int i = 0; i < argv.length; i++) {
             String a = argv[i];
             if (a.startsWith("--")) {
@@ -49,6 +51,7 @@ public final class Args {
                         value = argv[++i];
                     }
                     opts.put(name, value);
+                    every.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
                 } else {
                     throw new StrataException(ErrorCode.BAD_ARGUMENT, "unknown option " + a + " (see --help)");
                 }
@@ -61,6 +64,7 @@ public final class Args {
         }
         Args args = new Args(positional.isEmpty() ? null : positional.get(0));
         args.options.putAll(opts);
+        args.every.putAll(every);
         return args;
     }
 
@@ -70,6 +74,11 @@ public final class Args {
 
     public boolean flag(String name) {
         return options.containsKey(name);
+    }
+
+    /** Every value of an option given more than once ({@code --tenant 13 --tenant 14}), in order. */
+    public List<String> values(String name) {
+        return every.getOrDefault(name, List.of());
     }
 
     public String value(String name) {

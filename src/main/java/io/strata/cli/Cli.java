@@ -13,7 +13,7 @@ import java.util.function.Function;
  */
 public final class Cli {
 
-    static final Set<String> FLAGS = Set.of("dry-run", "json", "help", "version", "deep", "null-tenant");
+    static final Set<String> FLAGS = Set.of("dry-run", "json", "help", "version", "deep", "null-tenant", "pretend");
     static final Set<String> VALUED = Set.of("config", "job", "from", "to", "tenant", "into", "out");
 
     private final PrintStream out;

@@ -11,7 +11,13 @@ import io.strata.restore.RestoreRequest;
 import io.strata.restore.RestoreResult;
 import io.strata.verify.VerifyReport;
 import io.strata.verify.VerifyRequest;
+import io.strata.kinds.tenant.PendingDeletes;
+import io.strata.kinds.tenant.TenantResult;
+import io.strata.kinds.tenant.TenantRun;
+import io.strata.kinds.tenant.TenantRunner;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,10 +28,39 @@ import java.util.concurrent.CompletableFuture;
 public final class Strata extends StrataReader {
 
     private final Routes routes;
+    private final TenantRunner tenants;
 
-    public Strata(StrataConfig config, Database database, Jobs jobs, DuePartitions due, Routes routes) {
+    public Strata(StrataConfig config, Database database, Jobs jobs, DuePartitions due, Routes routes, TenantRunner tenants) {
         super(config, database, jobs, due);
         this.routes = routes;
+        this.tenants = tenants;
+    }
+
+    /**
+     * {@code archive --job J [--tenant X …] [--pretend]} of a tenant job: the tenants named (each checked to exist
+     * before any is archived), or those its {@code due} query returns; each through the tenant route.
+     */
+    public TenantRun archiveTenants(String job, List<String> named, boolean pretend, Consumer<String> progress) {
+        List<String> list = named.isEmpty() ? tenants.due(job) : named;
+        if (!named.isEmpty()) {
+            tenants.checkTenants(job, named);
+        }
+        return tenants.run(job, list, pretend,
+                r -> routes.request("direct:strata-tenant", r, Map.of(), TenantResult.class), progress);
+    }
+
+    /** True when {@code job} is a tenant job (enabled). */
+    public boolean tenantJob(String job) {
+        return tenants.has(job);
+    }
+
+    /** Completes the deletes in other databases that a tenant run could not (docs/tenants.md). */
+    public PendingDeletes.Completed completePendingDeletes() {
+        try {
+            return tenants.pending().complete();
+        } catch (java.sql.SQLException e) {
+            throw new io.strata.StrataException(io.strata.ErrorCode.DB_CONNECTION, "pending deletes: " + e.getMessage(), e);
+        }
     }
 
     /** {@code archive}: one run of {@code job} through its route; {@code trigger} names who asked (command, jmx). */

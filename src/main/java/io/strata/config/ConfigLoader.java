@@ -87,7 +87,7 @@ public final class ConfigLoader {
 
         StrataConfig config(JsonNode strata) {
             ConfigFile.Section s = f.section(strata, "strata", "database", "s3", "schema", "zone", "tempDir", "gzipLevel",
-                    "shutdownTimeout", "jobs", "report", "management", "routes");
+                    "shutdownTimeout", "jobs", "report", "management", "routes", "databases");
             ConfigFile.Section db = f.section(s.node("database"), "strata.database", "url", "user", "password", "poolSize");
             StrataConfig.DatabaseConfig database = new StrataConfig.DatabaseConfig(
                     db.require("url"), db.string("user", "postgres"), db.string("password", ""),
@@ -95,6 +95,7 @@ public final class ConfigLoader {
             if (!database.url().startsWith("jdbc:postgresql:")) {
                 throw f.error("strata.database.url", database.shownUrl(), "must start with jdbc:postgresql:");
             }
+            java.util.Map<String, StrataConfig.DatabaseConfig> databases = databases(s.node("databases"), database);
             StrataConfig.S3Config s3 = s3(f.section(s.node("s3"), "strata.s3", "bucket", "endpoint", "region", "prefix",
                     "pathStyle", "accessKey", "secretKey", "createBucket", "embedded", "partSize",
                     "payloadSigning", "conditionalWrites"));
@@ -105,6 +106,7 @@ public final class ConfigLoader {
             int gzipLevel = s.integer("gzipLevel", 1, 1, 9);
             Duration shutdownTimeout = s.duration("shutdownTimeout", Duration.ofMinutes(10));
             List<JobConfig> jobs = new ArrayList<>();
+            List<TenantJobConfig> tenantJobs = new ArrayList<>();
             JsonNode jobsNode = s.node("jobs");
             if (jobsNode != null && !jobsNode.isNull()) {
                 if (!jobsNode.isArray()) {
@@ -112,6 +114,15 @@ public final class ConfigLoader {
                 }
                 Set<String> names = new HashSet<>();
                 for (int i = 0; i < jobsNode.size(); i++) {
+                    if (TenantJobReader.isTenantJob(jobsNode.get(i))) {
+                        TenantJobConfig tj = new TenantJobReader(f).job(jobsNode.get(i), "strata.jobs[" + i + "]",
+                                databases.keySet());
+                        if (!names.add(tj.name())) {
+                            throw f.error("strata.jobs[" + i + "].name", tj.name(), "is used by another job");
+                        }
+                        tenantJobs.add(tj);
+                        continue;
+                    }
                     JobConfig job = new JobReader(f).job(jobsNode.get(i), "strata.jobs[" + i + "]", zone);
                     if (!names.add(job.name())) {
                         throw f.error("strata.jobs[" + i + "].name", job.name(), "is used by another job");
@@ -121,13 +132,47 @@ public final class ConfigLoader {
             }
             // Every job's batches at once, one restore at full concurrency beside them, and two for the rest.
             int poolSize = database.poolSize() > 0 ? database.poolSize()
-                    : Math.max(4, jobs.stream().mapToInt(JobConfig::concurrency).sum() + restoreConcurrency(jobs) + 2);
+                    : Math.max(4, jobs.stream().mapToInt(JobConfig::concurrency).sum()
+                    + tenantJobs.stream().mapToInt(TenantJobConfig::concurrency).sum() + restoreConcurrency(jobs) + 2);
             database = new StrataConfig.DatabaseConfig(database.url(), database.user(), database.password(), poolSize);
+            databases.put(TenantJobConfig.MAIN, database);
             return new StrataConfig(f.file, database, s3, schema, zone, tempDir, gzipLevel, shutdownTimeout, List.copyOf(jobs),
+                    List.copyOf(tenantJobs), java.util.Collections.unmodifiableMap(databases),
                     report(f.section(s.node("report"), "strata.report", "schedule", "out", "pricePerGbMonth")),
                     new ManagementReader(f).management(f.section(s.node("management"), "strata.management", "jolokiaPort", "jolokiaHost", "rmiPort",
                             "user", "password", "rmiPasswordFile", "rmiAccessFile", "rmiTls")),
                     routes, Settings.flatten(strata, f::resolve));
+        }
+
+        /** {@code strata.databases}: more databases by name, for tenant jobs; {@code main} is {@code strata.database}. */
+        java.util.Map<String, StrataConfig.DatabaseConfig> databases(JsonNode node, StrataConfig.DatabaseConfig main) {
+            java.util.Map<String, StrataConfig.DatabaseConfig> all = new java.util.LinkedHashMap<>();
+            all.put(TenantJobConfig.MAIN, main);
+            if (node == null || node.isNull()) {
+                return all;
+            }
+            if (!node.isObject()) {
+                throw f.error("strata.databases", node.toString(), "must be a mapping of names to {url, user, password}");
+            }
+            var names = node.fieldNames();
+            while (names.hasNext()) {
+                String name = names.next();
+                String at = "strata.databases." + name;
+                if (name.equals(TenantJobConfig.MAIN)) {
+                    throw f.error(at, null, "'main' is strata.database; give the other databases other names");
+                }
+                if (!ConfigFile.IDENTIFIER.matcher(name).matches()) {
+                    throw f.error(at, name, "is not a valid name (letters, digits, '_')");
+                }
+                ConfigFile.Section d = f.section(node.get(name), at, "url", "user", "password", "poolSize");
+                StrataConfig.DatabaseConfig db = new StrataConfig.DatabaseConfig(d.require("url"), d.string("user", "postgres"),
+                        d.string("password", ""), d.integer("poolSize", main.poolSize() > 0 ? main.poolSize() : 8, 1, 200));
+                if (!db.url().startsWith("jdbc:postgresql:")) {
+                    throw f.error(at + ".url", db.shownUrl(), "must start with jdbc:postgresql:");
+                }
+                all.put(name, db);
+            }
+            return all;
         }
 
         StrataConfig.ReportConfig report(ConfigFile.Section r) {

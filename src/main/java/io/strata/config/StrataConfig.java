@@ -11,6 +11,8 @@ import java.util.Optional;
 /**
  * The operator's configuration, validated: every value here is usable as it is.
  *
+ * @param tenantJobs the jobs with {@code tenant:} (not in {@code jobs}, which are the row jobs)
+ * @param databases every database by name: {@code main} is {@code strata.database}, the others {@code strata.databases}
  * @param routes   a directory whose {@code *.camel.yaml} files take the place of the routes of the same name
  *                 that ship in the jar (and add others)
  * @param settings every setting of the file as {@code strata.…} keys, placeholders resolved, secrets left
@@ -26,6 +28,8 @@ public record StrataConfig(
         int gzipLevel,
         Duration shutdownTimeout,
         List<JobConfig> jobs,
+        List<TenantJobConfig> tenantJobs,
+        Map<String, DatabaseConfig> databases,
         ReportConfig report,
         ManagementConfig management,
         Path routes,
@@ -33,6 +37,11 @@ public record StrataConfig(
 
     public Optional<JobConfig> job(String name) {
         return jobs.stream().filter(j -> j.name().equals(name)).findFirst();
+    }
+
+    /** The tenant job named so (tenant jobs are apart from {@link #jobs()}: README, Whole tenants). */
+    public Optional<TenantJobConfig> tenantJob(String name) {
+        return tenantJobs.stream().filter(j -> j.name().equals(name)).findFirst();
     }
 
     public List<JobConfig> enabledJobs() {

@@ -18,7 +18,7 @@ import java.sql.Statement;
  * is recorded, committed on its own, before the upload: should the batch not commit, the claim says that
  * whatever is at the key is this installation's orphan.
  */
-final class KeyClaim {
+public final class KeyClaim {
 
     private static final int MAX_TAKEN_KEYS = 1000;
 
@@ -27,7 +27,7 @@ final class KeyClaim {
     private final String bucket;
     private final String prefix;
 
-    KeyClaim(Database database, String schema, String bucket, String prefix) {
+    public KeyClaim(Database database, String schema, String bucket, String prefix) {
         this.database = database;
         this.schema = Sql.ident(schema);
         this.bucket = bucket;
@@ -39,11 +39,27 @@ final class KeyClaim {
         for (int chunk = first; chunk < first + MAX_TAKEN_KEYS; chunk++) {
             String key = ObjectKeys.objectKey(prefix, p, chunk);
             if (tx.tryLock("strata key|" + bucket + "|" + key) && !listed(tx.connection(), key)) {
-                return new Batch.Claim(key, chunk, !record(key, p, runId));
+                return new Batch.Claim(key, chunk, !record(key, p.job().name(), runId));
             }
         }
         throw new IllegalStateException(p.describe() + ": the keys of chunks " + first + " to "
                 + (first + MAX_TAKEN_KEYS - 1) + " are all taken");
+    }
+
+    /**
+     * The claim of a unit whose keys another kind lays out (a tenant bundle): the first chunk from {@code first}
+     * whose key ({@code keyOfChunk}) this transaction locks and no manifest lists, recorded as claimed.
+     */
+    public Batch.Claim claim(UnitTransaction tx, String job, int first, java.util.function.IntFunction<String> keyOfChunk,
+            long runId) throws SQLException {
+        for (int chunk = first; chunk < first + MAX_TAKEN_KEYS; chunk++) {
+            String key = keyOfChunk.apply(chunk);
+            if (tx.tryLock("strata key|" + bucket + "|" + key) && !listed(tx.connection(), key)) {
+                return new Batch.Claim(key, chunk, !record(key, job, runId));
+            }
+        }
+        throw new IllegalStateException(job + ": the keys of chunks " + first + " to " + (first + MAX_TAKEN_KEYS - 1)
+                + " are all taken");
     }
 
     /** The chunk after the last one the manifest lists for the partition's window (and tenant). */
@@ -77,7 +93,7 @@ final class KeyClaim {
      * that did not commit). Asynchronous commit: should PostgreSQL itself crash and lose it, the next batch
      * of the key fails with KEY_TAKEN rather than write over an object it cannot vouch for.
      */
-    private boolean record(String key, Partition p, long runId) throws SQLException {
+    private boolean record(String key, String job, long runId) throws SQLException {
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema
                 + ".claim (bucket, object_key, job, run_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             try (Statement st = c.createStatement()) {
@@ -85,7 +101,7 @@ final class KeyClaim {
             }
             ps.setString(1, bucket);
             ps.setString(2, key);
-            ps.setString(3, p.job().name());
+            ps.setString(3, job);
             ps.setLong(4, runId);
             boolean inserted = ps.executeUpdate() == 1;
             c.commit();
@@ -94,7 +110,7 @@ final class KeyClaim {
     }
 
     /** Ends the claim, in the transaction that records the object in the manifest. */
-    void end(UnitTransaction tx, String key) throws SQLException {
+    public void end(UnitTransaction tx, String key) throws SQLException {
         try (PreparedStatement ps = tx.connection().prepareStatement("DELETE FROM " + schema
                 + ".claim WHERE bucket = ? AND object_key = ?")) {
             ps.setString(1, bucket);

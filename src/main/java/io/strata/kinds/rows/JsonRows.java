@@ -15,7 +15,7 @@ import java.util.List;
  * carry exactly is written as its PostgreSQL text, a JSON string, and named in the list under the key
  * {@code ""}, which comes first.
  */
-final class JsonRows {
+public final class JsonRows {
 
     /** The key that lists the columns written as text: no PostgreSQL column has an empty name. */
     static final String TEXT_KEY = "";
@@ -26,7 +26,7 @@ final class JsonRows {
     private JsonRows() {}
 
     /** The expression of the line of row {@code row} (an alias) of a table with these columns. */
-    static String line(String row, List<Column> columns) {
+    public static String line(String row, List<Column> columns) {
         String whole = "to_json(" + row + ".*)";
         List<String> special = new ArrayList<>();
         List<String> listed = new ArrayList<>();

@@ -1,0 +1,154 @@
+package io.strata.kinds.tenant;
+
+import io.strata.config.TenantJobConfig;
+import io.strata.db.Sql;
+import io.strata.unit.UnitTransaction;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The rows of one tenant's bundle, found and locked in load order: each table's rows go, with their ctid, into a
+ * temp table of the unit's transaction in their database ({@code strata_b{n}}, dropped at its end), taken
+ * {@code FOR UPDATE} so that none changes until the commit. A row joins by the operator's {@code where}, or by
+ * foreign key: it references a row of the bundle, and none of its references to bundle tables leaves the bundle.
+ * Then {@link #markKept} keeps (exports but does not delete) every row that a row staying in its database still
+ * references: a student in two schools stays with the other school.
+ */
+final class BundleRows {
+
+    private final TenantPlan plan;
+    private final Map<String, UnitTransaction> txs;
+    private final String tenant;
+
+    BundleRows(TenantPlan plan, Map<String, UnitTransaction> txs, String tenant) {
+        this.plan = plan;
+        this.txs = txs;
+        this.tenant = tenant;
+    }
+
+    Connection connection(BundleTable t) {
+        return txs.get(t.database()).connection();
+    }
+
+    void collect() throws SQLException {
+        for (BundleTable t : plan.order()) {
+            Connection c = connection(t);
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TEMP TABLE strata_b" + t.index() + " ON COMMIT DROP AS SELECT ctid AS strata_ctid,"
+                        + " false AS strata_keep, " + t.columnList("strata_t") + " FROM " + t.quoted() + " AS strata_t WITH NO DATA");
+            }
+            String sql = "INSERT INTO " + t.temp() + " SELECT strata_t.ctid, false, " + t.columnList("strata_t") + " FROM "
+                    + t.quoted() + " AS strata_t WHERE " + membership(t) + " FOR UPDATE OF strata_t";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                bind(ps, t);
+                ps.executeUpdate();
+            }
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE INDEX ON " + t.temp() + " (strata_ctid)");
+                st.execute("ANALYZE " + t.temp());
+            }
+        }
+    }
+
+    private String membership(BundleTable t) {
+        if (t.index() == 0) {
+            return "strata_t." + Sql.ident(plan.job().key()) + " = CAST(CAST(? AS text) AS " + plan.rootKeyType() + ")";
+        }
+        if (t.where() != null) {
+            return "(" + t.where() + ")";
+        }
+        List<String> inside = new ArrayList<>();
+        List<String> outside = new ArrayList<>();
+        for (BundleTable.ForeignKey fk : t.parents()) {
+            BundleTable parent = table(t.database(), fk.parent());
+            StringBuilder match = new StringBuilder("EXISTS (SELECT 1 FROM " + parent.temp() + " p WHERE ");
+            StringBuilder set = new StringBuilder();
+            for (int i = 0; i < fk.columns().size(); i++) {
+                match.append(i == 0 ? "" : " AND ").append("p.").append(Sql.ident(fk.parentColumns().get(i)))
+                        .append(" = strata_t.").append(Sql.ident(fk.columns().get(i)));
+                set.append(i == 0 ? "" : " AND ").append("strata_t.").append(Sql.ident(fk.columns().get(i))).append(" IS NOT NULL");
+            }
+            match.append(')');
+            inside.add(match.toString());
+            outside.add("NOT (" + set + " AND NOT " + match + ")");
+        }
+        return "(" + String.join(" OR ", inside) + ") AND " + String.join(" AND ", outside);
+    }
+
+    private void bind(PreparedStatement ps, BundleTable t) throws SQLException {
+        if (t.index() == 0) {
+            ps.setString(1, tenant);
+            return;
+        }
+        int i = 1;
+        for (String name : t.params()) {
+            if (name.equals("tenant")) {
+                ps.setString(i++, tenant);
+            } else {
+                String[] parts = name.split("\\.");
+                BundleTable from = plan.order().stream().filter(o -> o.qualified().equals(parts[0] + "." + parts[1]))
+                        .findFirst().orElseThrow();
+                ps.setArray(i++, values(from, parts[2], ps.getConnection()));
+            }
+        }
+    }
+
+    /** The distinct values of a column over the bundle's rows of that table, as text: bound as an array. */
+    private Array values(BundleTable from, String column, Connection target) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Statement st = connection(from).createStatement();
+                ResultSet rs = st.executeQuery("SELECT DISTINCT " + Sql.ident(column) + "::text FROM " + from.temp()
+                        + " WHERE " + Sql.ident(column) + " IS NOT NULL")) {
+            while (rs.next()) {
+                values.add(rs.getString(1));
+            }
+        }
+        return target.createArrayOf("text", values.toArray());
+    }
+
+    BundleTable table(String database, String qualified) {
+        return plan.order().stream().filter(o -> o.database().equals(database) && o.qualified().equals(qualified))
+                .findFirst().orElseThrow();
+    }
+
+    /**
+     * Children first: a row stays (kept) when a row of its database that stays references it — a row outside the
+     * bundle, or a bundle row kept itself.
+     */
+    void markKept() throws SQLException {
+        List<BundleTable> order = plan.order();
+        for (int i = order.size() - 1; i >= 0; i--) {
+            BundleTable t = order.get(i);
+            for (BundleTable.ForeignKey fk : t.referencedBy()) {
+                BundleTable child = plan.order().stream()
+                        .filter(o -> o.database().equals(t.database()) && o.qualified().equals(fk.child())).findFirst().orElse(null);
+                String[] c = fk.child().split("\\.", 2);
+                StringBuilder sql = new StringBuilder("UPDATE " + t.temp() + " k SET strata_keep = true WHERE NOT strata_keep"
+                        + " AND EXISTS (SELECT 1 FROM " + Sql.ident(c[0]) + "." + Sql.ident(c[1]) + " r WHERE ");
+                for (int j = 0; j < fk.columns().size(); j++) {
+                    sql.append(j == 0 ? "" : " AND ").append("r.").append(Sql.ident(fk.columns().get(j))).append(" = k.")
+                            .append(Sql.ident(fk.parentColumns().get(j)));
+                }
+                if (child != null) {
+                    sql.append(" AND NOT EXISTS (SELECT 1 FROM ").append(child.temp())
+                            .append(" x WHERE x.strata_ctid = r.ctid AND NOT x.strata_keep)");
+                }
+                sql.append(')');
+                try (Statement st = connection(t).createStatement()) {
+                    st.executeUpdate(sql.toString());
+                }
+            }
+        }
+    }
+
+    static boolean main(BundleTable t) {
+        return t.database().equals(TenantJobConfig.MAIN);
+    }
+}

@@ -1,0 +1,181 @@
+package io.strata.kinds.tenant;
+
+import io.strata.config.TenantJobConfig;
+import io.strata.db.Column;
+import io.strata.db.Database;
+import io.strata.db.Sql;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The deletes of a bundle's rows in databases other than the main one (docs/tenants.md). Their keys (and each row's
+ * digest) are written to {@code tenant_pending} in the main database's transaction, the one that records the
+ * manifest row; the other database's delete commits after it, and then the pending rows go. Should the process die
+ * between the two commits, {@link #complete} (every tenant run, and verify) deletes the rows those keys name whose
+ * digest is still the archived one — the rows that are in the bundle — and removes the pending row.
+ */
+public final class PendingDeletes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PendingDeletes.class);
+    private static final int KEYS_PER_ROW = 10_000;
+
+    private final Map<String, Database> databases;
+    private final String schema;
+
+    PendingDeletes(Map<String, Database> databases, String schema) {
+        this.databases = databases;
+        this.schema = Sql.ident(schema);
+    }
+
+    /** Writes the keys of the rows {@code database} will delete; false when it deletes none. */
+    boolean record(Connection main, long manifestId, String database, TenantBatch b) throws SQLException {
+        boolean any = false;
+        Connection other = b.txs.get(database).connection();
+        for (TenantBatch.Entry e : b.entries) {
+            BundleTable t = e.table;
+            if (!t.database().equals(database) || e.rows == e.kept) {
+                continue;
+            }
+            any = true;
+            StringBuilder key = new StringBuilder();
+            for (String k : t.key()) {
+                key.append("r.").append(Sql.ident(k)).append(", ");
+            }
+            String sql = "SELECT jsonb_build_array(" + key + "hashtextextended(r::text, 0))::text FROM (SELECT "
+                    + t.columnList(null) + " FROM " + t.temp() + " WHERE NOT strata_keep) r";
+            try (Statement st = other.createStatement()) {
+                st.setFetchSize(KEYS_PER_ROW);
+                try (ResultSet rs = st.executeQuery(sql)) {
+                    StringBuilder keys = new StringBuilder();
+                    int n = 0;
+                    while (rs.next()) {
+                        keys.append(n == 0 ? "[" : ",").append(rs.getString(1));
+                        if (++n == KEYS_PER_ROW) {
+                            insert(main, manifestId, t, keys.append(']').toString());
+                            keys.setLength(0);
+                            n = 0;
+                        }
+                    }
+                    if (n > 0) {
+                        insert(main, manifestId, t, keys.append(']').toString());
+                    }
+                }
+            }
+        }
+        return any;
+    }
+
+    private void insert(Connection main, long manifestId, BundleTable t, String keys) throws SQLException {
+        try (PreparedStatement ps = main.prepareStatement("INSERT INTO " + schema + ".tenant_pending (manifest_id, database,"
+                + " table_name, key_columns, keys) VALUES (?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb))")) {
+            ps.setLong(1, manifestId);
+            ps.setString(2, t.database());
+            ps.setString(3, t.qualified());
+            ps.setString(4, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode()
+                    .addAll(t.key().stream().map(com.fasterxml.jackson.databind.node.TextNode::valueOf).toList()).toString());
+            ps.setString(5, keys);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Removes the pending rows of a bundle whose other databases committed. */
+    void clear(long manifestId) throws SQLException {
+        try (Connection c = databases.get(TenantJobConfig.MAIN).connection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema + ".tenant_pending WHERE manifest_id = ?")) {
+            ps.setLong(1, manifestId);
+            ps.executeUpdate();
+            c.commit();
+        }
+    }
+
+    /** What {@link #complete} did: pending rows completed, rows deleted, rows left because they changed since. */
+    public record Completed(int pending, long deleted, long changed) {}
+
+    /**
+     * Completes every pending delete: in its database, the rows of its keys whose digest is still the archived one
+     * are deleted and that commits; then the pending row goes. Idempotent: a crash anywhere in it is completed by the
+     * next call. Pending rows of a database this configuration does not name are left (and logged).
+     */
+    public synchronized Completed complete() throws SQLException {
+        int done = 0;
+        long deleted = 0;
+        long changed = 0;
+        List<Object[]> rows = new ArrayList<>();
+        try (Connection c = databases.get(TenantJobConfig.MAIN).connection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT id, database, table_name, key_columns::text, jsonb_array_length(keys)"
+                        + " FROM " + schema + ".tenant_pending ORDER BY id")) {
+            while (rs.next()) {
+                rows.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)});
+            }
+            c.rollback();
+        }
+        for (Object[] p : rows) {
+            long id = (Long) p[0];
+            Database db = databases.get((String) p[1]);
+            if (db == null) {
+                LOG.warn("pending delete {} names database {}, which strata.databases does not: left as it is", id, p[1]);
+                continue;
+            }
+            String[] table = ((String) p[2]).split("\\.", 2);
+            String quoted = Sql.ident(table[0]) + "." + Sql.ident(table[1]);
+            List<String> key = readKey((String) p[3]);
+            String keys;
+            try (Connection c = databases.get(TenantJobConfig.MAIN).connection();
+                    PreparedStatement ps = c.prepareStatement("SELECT keys::text FROM " + schema + ".tenant_pending WHERE id = ?")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        continue;
+                    }
+                    keys = rs.getString(1);
+                }
+                c.rollback();
+            }
+            int n;
+            try (Connection c = db.connection()) {
+                List<Column> cols = Column.of(c, quoted);
+                StringBuilder sql = new StringBuilder("DELETE FROM " + quoted + " AS strata_t USING jsonb_array_elements(CAST(? AS jsonb)) AS e WHERE ");
+                for (int i = 0; i < key.size(); i++) {
+                    String k = key.get(i);
+                    String type = cols.stream().filter(col -> col.name().equals(k)).map(Column::type).findFirst().orElse("text");
+                    sql.append("strata_t.").append(Sql.ident(k)).append(" = CAST(e->>").append(i).append(" AS ").append(type).append(") AND ");
+                }
+                sql.append("hashtextextended(strata_t::text, 0) = CAST(e->>").append(key.size()).append(" AS bigint)");
+                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                    ps.setString(1, keys);
+                    n = ps.executeUpdate();
+                }
+                c.commit();
+            }
+            try (Connection c = databases.get(TenantJobConfig.MAIN).connection();
+                    PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema + ".tenant_pending WHERE id = ?")) {
+                ps.setLong(1, id);
+                ps.executeUpdate();
+                c.commit();
+            }
+            long expected = (Long) p[4];
+            done++;
+            deleted += n;
+            changed += expected - n;
+            LOG.info("pending delete {} completed: {} of {} row(s) of {}:{} deleted{}", id, n, expected, p[1], p[2],
+                    n < expected ? " (the others were gone or had changed since the bundle: they stay)" : "");
+        }
+        return new Completed(done, deleted, changed);
+    }
+
+    private static List<String> readKey(String json) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readerForListOf(String.class).readValue(json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.strata.kinds.tenant;
+
+import java.util.List;
+
+/**
+ * What became of one tenant.
+ *
+ * @param status  archived, pretend (exported, verified and test-restored, nothing changed), empty (nothing
+ *                left to archive), locked (another instance has it), failed
+ * @param tables  per table: rows exported, deleted, kept (shared with another tenant)
+ */
+public record TenantResult(String job, String tenant, Status status, int chunk, String key, long rows, long kept,
+        long bytes, long extractMs, Long testRestoreMs, long millis, String error, List<Table> tables) {
+
+    public enum Status { ARCHIVED, PRETEND, EMPTY, LOCKED, FAILED }
+
+    /** One table of a bundle: {@code database:schema.table}, rows exported, deleted and kept. */
+    public record Table(String table, long rows, long deleted, long kept) {}
+
+    static TenantResult ended(TenantRequest r, Status status, long millis, String error) {
+        return new TenantResult(r.job(), r.tenant(), status, 0, null, 0, 0, 0, 0, null, millis, error, List.of());
+    }
+}
