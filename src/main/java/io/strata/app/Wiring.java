@@ -16,6 +16,7 @@ import io.strata.management.StrataMetrics;
 import io.strata.report.ReportBuilder;
 import io.strata.report.ReportStore;
 import io.strata.restore.Restorer;
+import io.strata.restore.TenantRestorer;
 import io.strata.storage.S3Storage;
 import io.strata.verify.Verifier;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ManagementStatisticsLevel;
 import org.apache.camel.main.Main;
@@ -39,11 +41,14 @@ final class Wiring {
     private final StrataConfig config;
     private final Instance.Mode mode;
     private final List<AutoCloseable> closeables;
+    private final Function<String, Database> databases;
 
-    Wiring(StrataConfig config, Instance.Mode mode, List<AutoCloseable> closeables) {
+    /** @param databases the databases of strata.databases by name, for tenant restores (null: not named) */
+    Wiring(StrataConfig config, Instance.Mode mode, List<AutoCloseable> closeables, Function<String, Database> databases) {
         this.config = config;
         this.mode = mode;
         this.closeables = closeables;
+        this.databases = databases;
     }
 
     /** Configures Camel Main, binds the beans and starts it; then stamps out the per-job routes. */
@@ -72,6 +77,11 @@ final class Wiring {
             restorer.listener(metrics);
         }
         main.bind("restorer", restorer);
+        TenantRestorer tenantRestorer = new TenantRestorer(database, databases, storage, config);
+        if (metrics != null) {
+            tenantRestorer.listener(metrics);
+        }
+        main.bind("tenantRestorer", tenantRestorer);
         main.bind("verifier", new Verifier(database, storage, config));
         // The restore route's threads; each restore takes at most its job's concurrency of them.
         main.bind("strataRestorePool", pool("restore", ConfigLoader.restoreConcurrency(config.jobs())));
