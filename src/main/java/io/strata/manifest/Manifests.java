@@ -44,7 +44,7 @@ public final class Manifests {
     public List<ManifestEntry> find(Connection c, String job, OffsetDateTime from, OffsetDateTime to, TenantFilter tenant)
             throws SQLException {
         String sql = "SELECT id, job, table_name, tenant, window_start, window_end, chunk, bucket, object_key, format,"
-                + " columns::text, row_count, gzip_bytes, sha256, deleted, state, restored_at, format_version FROM " + schema
+                + " columns::text, row_count, gzip_bytes, sha256, deleted, state, restored_at, format_version, kind FROM " + schema
                 + ".manifest WHERE (?::text IS NULL OR job = ?) AND (?::timestamptz IS NULL OR window_end > ?)"
                 + " AND (?::timestamptz IS NULL OR window_start < ?) AND (? OR tenant IS NOT DISTINCT FROM ?)"
                 + " ORDER BY job, window_start, tenant NULLS FIRST, chunk";
@@ -62,7 +62,7 @@ public final class Manifests {
                             rs.getObject(5, OffsetDateTime.class), rs.getObject(6, OffsetDateTime.class), rs.getInt(7),
                             rs.getString(8), rs.getString(9), rs.getString(10), columns(rs.getString(11)),
                             rs.getLong(12), rs.getLong(13), rs.getString(14), rs.getBoolean(15), rs.getString(16),
-                            rs.getObject(17, OffsetDateTime.class), rs.getInt(18)));
+                            rs.getObject(17, OffsetDateTime.class), rs.getInt(18), rs.getString(19)));
                 }
             }
         }

@@ -4,12 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.db.Column;
 import io.strata.format.Malformed;
+import io.strata.format.Records;
+import io.strata.manifest.ManifestEntry;
+import io.strata.storage.Digests;
 import java.io.IOException;
 import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * A tenant bundle's {@code bundle.json}, as restore reads it (README, "Whole tenants": the bundle's layout):
@@ -19,7 +27,7 @@ import java.util.Map;
  * @param entryFormatVersion the version of that format the entries were written in
  * @param tables             the tables in load order (parents first)
  */
-record BundleJson(String job, String tenant, String format, int entryFormatVersion, List<Table> tables) {
+public record BundleJson(String job, String tenant, String format, int entryFormatVersion, List<Table> tables) {
 
     /** The version of bundle.json this Strata reads. */
     static final int VERSION = 1;
@@ -36,17 +44,17 @@ record BundleJson(String job, String tenant, String format, int entryFormatVersi
      * @param rows     the rows the entry holds
      * @param sha256   of the entry's bytes (hex)
      */
-    record Table(String database, String table, String entry, List<Column> columns, List<String> key, long rows,
+    public record Table(String database, String table, String entry, List<Column> columns, List<String> key, long rows,
             String sha256) {
 
         /** {@code database:schema.table}, as {@code loadOrder} names it. */
-        String id() {
+        public String id() {
             return database + ":" + table;
         }
     }
 
     /** Reads bundle.json; content that is not a bundle.json this Strata reads is {@link Malformed}. */
-    static BundleJson read(InputStream in) throws IOException {
+    public static BundleJson read(InputStream in) throws IOException {
         JsonNode root;
         try {
             root = JSON.readTree(in);
@@ -108,6 +116,53 @@ record BundleJson(String job, String tenant, String format, int entryFormatVersi
         }
         return new BundleJson(text(root, "job"), root.path("tenant").isNull() ? null : text(root, "tenant"),
                 format, root.path("entryFormatVersion").asInt(1), List.copyOf(ordered));
+    }
+
+    /** Reads the zip's bundle.json; a zip without one, or with entries it does not hold, is {@link Malformed}. */
+    public static BundleJson of(ZipFile zip) throws IOException {
+        ZipEntry e = zip.getEntry("bundle.json");
+        if (e == null) {
+            throw new Malformed("the zip holds no bundle.json");
+        }
+        BundleJson b;
+        try (InputStream in = zip.getInputStream(e)) {
+            b = read(in);
+        }
+        for (Table t : b.tables()) {
+            if (zip.getEntry(t.entry()) == null) {
+                throw new Malformed("bundle.json lists entry " + t.entry() + ", which the zip does not hold");
+            }
+        }
+        return b;
+    }
+
+    /**
+     * Reads every entry as restore would (verify --deep): its SHA-256 must be the one bundle.json lists, and its rows
+     * must parse against the table's columns to the count bundle.json lists. Returns the rows of all entries.
+     */
+    public long check(ZipFile zip) throws IOException {
+        long total = 0;
+        for (Table t : tables) {
+            MessageDigest sha = Digests.sha256();
+            Records rows = ManifestEntry.reader(format, entryFormatVersion, t.columns(), null, null);
+            try (InputStream in = new DigestInputStream(zip.getInputStream(zip.getEntry(t.entry())), sha)) {
+                in.transferTo(rows);
+            }
+            rows.finish();
+            checkEntry(t, HexFormat.of().formatHex(sha.digest()), rows.rows());
+            total += rows.rows();
+        }
+        return total;
+    }
+
+    /** Refuses an entry whose bytes or rows are not those bundle.json lists. */
+    static void checkEntry(Table t, String sha256, long rows) throws Malformed {
+        if (!sha256.equalsIgnoreCase(t.sha256())) {
+            throw new Malformed("entry " + t.entry() + " has SHA-256 " + sha256 + ", but bundle.json lists " + t.sha256());
+        }
+        if (rows != t.rows()) {
+            throw new Malformed("entry " + t.entry() + " holds " + rows + " rows, but bundle.json lists " + t.rows());
+        }
     }
 
     private static String text(JsonNode node, String field) throws Malformed {

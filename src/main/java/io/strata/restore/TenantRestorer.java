@@ -198,22 +198,10 @@ public final class TenantRestorer {
         }
         Restorer.check(o, storage.download(o.key(), file));
         try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry e = zip.getEntry("bundle.json");
-            if (e == null) {
-                throw new Malformed("the zip holds no bundle.json");
-            }
-            BundleJson b;
-            try (InputStream in = zip.getInputStream(e)) {
-                b = BundleJson.read(in);
-            }
+            BundleJson b = BundleJson.of(zip);
             if (!b.job().equals(o.job()) || !r.tenant().equals(b.tenant())) {
                 throw new Malformed("bundle.json is of job " + b.job() + ", tenant " + b.tenant()
                         + ", but the manifest lists it for job " + o.job() + ", tenant " + o.tenant());
-            }
-            for (BundleJson.Table t : b.tables()) {
-                if (zip.getEntry(t.entry()) == null) {
-                    throw new Malformed("bundle.json lists entry " + t.entry() + ", which the zip does not hold");
-                }
             }
             return b;
         }
@@ -397,14 +385,7 @@ public final class TenantRestorer {
                     : staged(c, into, t, b, in, label);
             in.transferTo(OutputStream.nullOutputStream());
         }
-        String got = HexFormat.of().formatHex(sha.digest());
-        if (!got.equalsIgnoreCase(t.sha256())) {
-            throw new Malformed("entry " + t.entry() + " has SHA-256 " + got + ", but bundle.json lists " + t.sha256());
-        }
-        if (counts[0] + counts[1] != t.rows()) {
-            throw new Malformed("entry " + t.entry() + " holds " + (counts[0] + counts[1]) + " rows, but bundle.json"
-                    + " lists " + t.rows());
-        }
+        BundleJson.checkEntry(t, HexFormat.of().formatHex(sha.digest()), counts[0] + counts[1]);
         long millis = (System.nanoTime() - t0) / 1_000_000;
         if (MAIN.equals(t.database())) {
             tx.mainLoads.add(new MainLoad(o, into, oid, counts[0], millis));

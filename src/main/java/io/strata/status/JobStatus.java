@@ -15,6 +15,8 @@ import java.time.OffsetDateTime;
  * @param archived    the manifest's totals: objects (restored or not), rows, bytes, and how many were restored
  * @param failures24h batches that failed, and runs that failed before any batch, in the last 24 hours
  * @param nextRun     when the schedule fires next (in the service), null for a disabled job
+ * @param kind        {@code rows} for a job that archives windows of rows, {@code tenant} for one that archives
+ *                    whole tenants ({@code table} is its root table; {@code archived.tenants} counts them)
  */
 public record JobStatus(
         String job,
@@ -26,4 +28,10 @@ public record JobStatus(
         LastRun lastRun,
         Instant lastSuccess,
         long failures24h,
-        OffsetDateTime nextRun) {}
+        OffsetDateTime nextRun,
+        String kind) {
+
+    public boolean tenant() {
+        return "tenant".equals(kind);
+    }
+}
