@@ -17,8 +17,11 @@ final class Commands {
 
     static final List<Entry> ALL = List.of(
             new Entry(SERVICE, "run", "the long-lived service: every enabled job on its schedule (default)", RunCommand::new),
-            new Entry("archive", "archive [--job NAME] [--dry-run] [--json]",
-                    "archive every enabled job (or one) once, then exit", ArchiveCommand::new),
+            new Entry("archive", "archive [--job NAME] [--dry-run] [--json] | archive --job TENANTJOB [--tenant X ...] [--pretend]",
+                    "archive every enabled job (or one) once, then exit; a tenant job: the tenants named, or what its"
+                    + " due query returns", ArchiveCommand::new),
+            new Entry("tenants", "tenants --job NAME [--json]", "the bundles of a tenant job: tenant, chunk, tables, rows,"
+                    + " size, SHA-256, extract and test-restore times", TenantsCommand::new),
             new Entry("restore", "restore --job NAME --from T --to T [--tenant X | --null-tenant] [--into TABLE] [--dry-run] [--json]",
                     "load the archived objects whose windows overlap [from, to) back into their table (or into"
                             + " TABLE); T is 2026-11-01, 2026-11-01T03:00 or 2026-11-01T03:00+01:00 (without an offset,"

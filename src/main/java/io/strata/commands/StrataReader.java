@@ -88,4 +88,14 @@ public class StrataReader {
     public RestoreResult restorePlan(RestoreRequest request) {
         return RestorePlanner.dryRun(new RestorePlanner(database, config).plan(request));
     }
+
+    /** {@code tenants --job J}: the job's tenant bundles, as the manifest records them. */
+    public java.util.List<io.strata.kinds.tenant.TenantListing.Bundle> tenants(String job) {
+        if (config.tenantJob(job).isEmpty()) {
+            throw new io.strata.StrataException(io.strata.ErrorCode.BAD_ARGUMENT, "--job " + job + ": no tenant job of that"
+                    + " name in " + config.source() + " (tenant jobs: " + String.join(", ", config.tenantJobs().stream()
+                    .map(io.strata.config.TenantJobConfig::name).toList()) + ")");
+        }
+        return io.strata.kinds.tenant.TenantListing.list(database, config.schema(), job);
+    }
 }

@@ -47,8 +47,8 @@ final class BundleWriter {
                 zip.closeEntry();
                 e.bytes = entry.count;
                 e.sha256 = entry.hex();
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE strata_keep),"
-                        + " " + digestSql("(SELECT " + t.columnList(null) + " FROM " + t.temp() + ")"))) {
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT (SELECT count(*) FROM " + t.temp()
+                        + " WHERE strata_keep), " + digestSql("(SELECT " + t.columnList(null) + " FROM " + t.temp() + ")"))) {
                     rs.next();
                     e.kept = rs.getLong(1);
                     e.digest = rs.getString(2);

@@ -85,7 +85,7 @@ public final class TenantPlan {
 
         StrataException error(String key, String value, String why) {
             return new StrataException(ErrorCode.CONFIG_INVALID, source + ": " + key
-                    + (value == null ? "" : " = " + value) + ": " + why);
+                    + (value == null ? "" : " \"" + value + "\"") + " " + why);
         }
 
         /** A table the bundle will hold, before its place is known. */
