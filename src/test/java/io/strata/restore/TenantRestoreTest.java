@@ -128,6 +128,9 @@ class TenantRestoreTest extends StrataTestCase {
     private Map<String, String> digests(String schema) {
         Map<String, String> d = new LinkedHashMap<>();
         for (String t : MAIN) {
+            if (schema.equals("tr_copy") && t.equals("districts")) {
+                continue;  // a parent of the root: not in the bundle
+            }
             d.put(t, TestEnv.column(digest(schema, t)).get(0));
         }
         for (String t : SHARD) {
