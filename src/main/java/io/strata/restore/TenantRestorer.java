@@ -345,6 +345,20 @@ public final class TenantRestorer {
                 }
             }
         }
+        // Deletes a tenant run left pending name rows by key and digest: done after this restore, they would delete
+        // the rows it brings back. The restore command completes them first; those it could not are refused here.
+        try (PreparedStatement ps = c.prepareStatement("SELECT string_agg(DISTINCT database, ', ') FROM " + schema
+                + ".tenant_pending WHERE manifest_id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("bigint", load.stream().map(ManifestEntry::id).toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getString(1) != null) {
+                    throw new StrataException(ErrorCode.RESTORE_FAILED, "tenant " + r.tenant() + ": the deletes of its"
+                            + " bundle in database " + rs.getString(1) + " are still pending (a tenant run was cut"
+                            + " between its commits, and they could not be completed: is that database in"
+                            + " strata.databases?); restore once the next tenant run has completed them");
+                }
+            }
+        }
         return load;
     }
 

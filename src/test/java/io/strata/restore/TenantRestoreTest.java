@@ -243,6 +243,97 @@ class TenantRestoreTest extends StrataTestCase {
     }
 
     /**
+     * A bundle whose zip S3 holds as the manifest lists it, but one of whose entries is not what bundle.json
+     * lists (its SHA-256): verify --deep finds it, and restore refuses the tenant after loading the main
+     * database's tables in its transaction, so nothing of it stays in either database.
+     */
+    @Test
+    void anEntryThatIsNotWhatBundleJsonListsIsFoundByVerifyDeepAndRefusedByRestore() throws Exception {
+        archive("12");
+        Map<String, String> archived = digests("tr");
+        String key = TestEnv.column("SELECT object_key FROM " + schema() + ".manifest WHERE tenant = '12'").get(0);
+        Path zip = object(key);
+        Path altered = dir.resolve("altered.zip");
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(zip.toFile());
+                java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(altered))) {
+            for (java.util.zip.ZipEntry e : java.util.Collections.list(in.entries())) {
+                byte[] bytes = in.getInputStream(e).readAllBytes();
+                if (e.getName().endsWith("tr.attempts.csv")) {
+                    bytes = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).replace(",20,", ",99,")
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+        Files.copy(altered, zip, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        String sha;
+        try (java.io.InputStream in = Files.newInputStream(zip)) {
+            sha = io.strata.storage.Digests.digest(in).sha256();
+        }
+        TestEnv.sql("UPDATE " + schema() + ".manifest SET sha256 = '" + sha + "', gzip_bytes = " + Files.size(zip)
+                + " WHERE tenant = '12'");
+
+        TestEnv.Run verify = strata("verify", "--job", "schools");
+        assertEquals(0, verify.exit(), verify.toString());
+        TestEnv.Run deep = strata("verify", "--job", "schools", "--deep");
+        assertEquals(1, deep.exit(), deep.toString());
+        assertTrue(deep.out().contains("OBJECT_CORRUPT") && deep.out().contains("tr.attempts.csv has SHA-256"), deep.out());
+
+        TestEnv.Run run = strata("restore", "--job", "schools", "--tenant", "12");
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.out().contains("REFUSED") && run.out().contains("tr.attempts.csv has SHA-256"), run.out());
+        assertTrue(run.out().contains("main:tr.schools"), "the main database's tables were loaded first: " + run.out());
+        assertEquals(archived, digests("tr"), "and rolled back: nothing of school 12 in either database");
+        assertEquals("12=archived", state());
+    }
+
+    /** status, verify and the report show the tenant job: tenants, bundles, rows, bytes, when it last archived. */
+    @Test
+    void statusVerifyAndTheReportShowTheTenantJob() throws Exception {
+        archive("13");
+        archive("14");
+        TestEnv.Run status = strata("status");
+        assertEquals(0, status.exit(), status.toString());
+        String line = status.out().lines().filter(l -> l.contains("| schools ")).findFirst().orElse("").replace(" ", "");
+        assertTrue(status.out().contains("Tenant job") && line.startsWith("|schools|tr.schools|yes|2|2|"), status.out());
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(strata("status", "--json").out());
+        com.fasterxml.jackson.databind.JsonNode job = json.get("jobs").get(0);
+        assertEquals("tenant", job.get("kind").asText());
+        assertEquals(2, job.get("archived").get("tenants").asInt());
+        assertEquals(2, job.get("archived").get("objects").asInt());
+        assertEquals(TestEnv.count("SELECT sum(row_count) FROM " + schema() + ".manifest"), job.get("archived").get("rows").asLong());
+        assertFalse(job.get("archived").get("lastArchived").isNull());
+
+        TestEnv.Run verify = strata("verify", "--job", "schools", "--deep", "--json");
+        assertEquals(0, verify.exit(), verify.toString());
+        com.fasterxml.jackson.databind.JsonNode checked = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(verify.out()).get("jobs").get(0);
+        assertEquals(2, checked.get("sound").asInt(), verify.out());
+        // A bundle no manifest lists is an orphan.
+        Files.copy(object("schools/13/schools-13-c1.zip"), object("schools/13/schools-13-c7.zip"));
+        TestEnv.Run orphan = strata("verify", "--job", "schools");
+        assertEquals(1, orphan.exit(), orphan.toString());
+        assertTrue(orphan.out().contains("OBJECT_ORPHAN") && orphan.out().contains("schools-13-c7.zip"), orphan.out());
+
+        Path out = dir.resolve("report");
+        TestEnv.Run report = strata("report", "--out", out.toString(), "--json");
+        assertEquals(0, report.exit(), report.toString());
+        com.fasterxml.jackson.databind.JsonNode r = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.out());
+        assertEquals("tenant", r.get("jobs").get(0).get("kind").asText());
+        assertEquals("tr.schools", r.get("jobs").get(0).get("table").asText());
+        List<String> csv = Files.readAllLines(Files.list(out).filter(f -> f.toString().endsWith(".csv")).findFirst().orElseThrow());
+        List<String> header = List.of(csv.get(0).split(","));
+        String[] row = csv.stream().filter(l -> l.startsWith("job,schools,")).findFirst().orElseThrow().split(",", -1);
+        assertEquals("tenant", row[header.indexOf("job_kind")]);
+        assertEquals("2", row[header.indexOf("tenants")]);
+        String html = Files.readString(Files.list(out).filter(f -> f.toString().endsWith(".html")).findFirst().orElseThrow());
+        assertTrue(html.contains("whole tenants of tr.schools") && html.contains("2 tenants"), html);
+    }
+
+    /**
      * kill -9 between the databases' commits: the shard committed its rows (and its record of them), the main
      * database not. The next run loads only the main database's tables and marks the bundle restored.
      */
