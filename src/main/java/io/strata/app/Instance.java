@@ -31,6 +31,7 @@ import java.util.function.Consumer;
 import io.strata.config.TenantJobConfig;
 import io.strata.kinds.tenant.TenantPlan;
 import io.strata.kinds.tenant.TenantRunner;
+import io.strata.kinds.tenant.TenantSchedule;
 import io.strata.kinds.tenant.TenantSteps;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -118,8 +119,8 @@ public final class Instance implements AutoCloseable {
         StrataMetrics metrics = mode == Mode.SERVICE
                 ? new StrataMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), jobs.asMap().keySet()) : null;
         TenantSteps tenantSteps = tenants(installation);
-        main = new Wiring(config, mode, closeables, this::database).start(database, storage, jobs, runner, installation, this::stopping,
-                metrics, tenantSteps);
+        main = new Wiring(config, mode, closeables, this::database).start(database, storage, jobs, runner, installation,
+                this::stopping, metrics, tenantSteps, new TenantSchedule(tenantRunner));
         Routes routes = new Routes(main.getCamelContext(), storage);
         closeables.add(routes);
         strata = new Strata(config, database, jobs, due, routes, tenantRunner);

@@ -6,7 +6,11 @@ import io.strata.config.ConfigLoader;
 import io.strata.config.StrataConfig;
 import io.strata.db.Database;
 import io.strata.kinds.rows.RowsExport;
+import io.strata.kinds.tenant.TenantResult;
+import io.strata.kinds.tenant.TenantSchedule;
 import io.strata.kinds.tenant.TenantSteps;
+import io.strata.config.TenantJobConfig;
+import org.apache.camel.ProducerTemplate;
 import io.strata.unit.BatchSteps;
 import io.strata.export.JobRunner;
 import io.strata.export.JobState;
@@ -54,7 +58,7 @@ final class Wiring {
     /** Configures Camel Main, binds the beans and starts it; then stamps out the per-job routes. */
     /** @param metrics the service's metrics (README: Metrics for Prometheus); null for one-shot commands */
     Main start(Database database, S3Storage storage, Jobs jobs, JobRunner runner, String installation,
-            BooleanSupplier stopping, StrataMetrics metrics, TenantSteps tenantSteps) {
+            BooleanSupplier stopping, StrataMetrics metrics, TenantSteps tenantSteps, TenantSchedule tenantSchedule) {
         Main main = new Main();
         main.configure()
                 .withName("strata")
@@ -66,6 +70,7 @@ final class Wiring {
         main.bind("strataS3Client", storage.client());
         main.bind("jobRunner", runner);
         main.bind("tenantSteps", tenantSteps);
+        main.bind("tenantSchedule", tenantSchedule);
         main.bind("batchSteps", new BatchSteps(database, storage, new RowsExport(config.schema()), config.schema(),
                 config.s3().prefix(), config.tempDir(), config.gzipLevel(), stopping, installation));
         ReportStore reports = new ReportStore(storage, config.s3().prefix(), config.report().out());
@@ -95,7 +100,7 @@ final class Wiring {
         try {
             main.start();
             credentials.close();  // the management server has read them
-            templates(main.getCamelContext(), jobs);
+            templates(main.getCamelContext(), jobs, tenantSchedule);
         } catch (StrataException e) {
             throw e;
         } catch (Exception e) {
@@ -118,7 +123,7 @@ final class Wiring {
         main.addInitialProperty("strata.schema", config.schema());
     }
 
-    private void templates(CamelContext camel, Jobs jobs) throws Exception {
+    private void templates(CamelContext camel, Jobs jobs, TenantSchedule tenantSchedule) throws Exception {
         for (JobState job : jobs.all()) {
             String name = job.config().name();
             camel.addRouteFromTemplate("archive-" + name, "strata-archive", Map.of("job", name, "pool", "strataPool-" + name));
@@ -128,6 +133,15 @@ final class Wiring {
             }
         }
         if (mode == Instance.Mode.SERVICE) {
+            ProducerTemplate tenants = camel.createProducerTemplate();
+            closeables.add(tenants::stop);
+            tenantSchedule.sender(r -> tenants.requestBody("direct:strata-tenant", r, TenantResult.class));
+            for (TenantJobConfig job : config.tenantJobs()) {
+                if (job.enabled()) {
+                    camel.addRouteFromTemplate("schedule-" + job.name(), "strata-tenant-schedule",
+                            Map.of("job", job.name(), "cron", job.schedule().replace(' ', '+')));
+                }
+            }
             camel.addRouteFromTemplate("report-schedule", "strata-report-schedule",
                     Map.of("cron", config.report().schedule().replace(' ', '+')));
         }

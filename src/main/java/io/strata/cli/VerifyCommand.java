@@ -25,6 +25,12 @@ final class VerifyCommand implements Command {
         OffsetDateTime[] range = TimeArgs.range(args, zone, false);
         VerifyReport r;
         try (Instance instance = Instance.start(config, Instance.Mode.COMMAND)) {
+            // A tenant bundle's rows in another database whose delete a killed run left pending (docs/tenants.md).
+            var pending = instance.strata().completePendingDeletes();
+            if (pending.pending() > 0) {
+                in.progress().println("Completed " + pending.pending() + " pending tenant delete(s): "
+                        + Human.count(pending.deleted()) + " row(s) deleted in their databases");
+            }
             r = instance.strata().verify(new VerifyRequest(job, range[0], range[1], args.flag("deep")));
         }
         if (args.flag("json")) {

@@ -168,4 +168,18 @@ class TenantArchiveTest extends StrataTestCase {
         assertEquals(2, text.exit(), text.toString());
         assertTrue(text.err().contains("--tenant abc"), text.toString());
     }
+
+    @Test
+    void theServiceArchivesWhatDueReturnsOnTheJobsSchedule() throws Exception {
+        SchoolsFixture.snapshot();
+        Path cfg = config().set("management", "{ jolokiaPort: 0 }").extraYaml(SchoolsFixture.databasesYaml())
+                .jobsYaml(SchoolsFixture.jobYaml("") + "    schedule: \"* * * * * ?\"\n").write(dir.resolve("service"));
+        try (io.strata.app.Instance service = io.strata.app.Instance.start(new io.strata.config.ConfigLoader().load(cfg),
+                io.strata.app.Instance.Mode.SERVICE)) {
+            io.strata.testing.Await.until("the schedule to archive the two due schools", java.time.Duration.ofSeconds(60),
+                    () -> TestEnv.count("SELECT count(*) FROM " + schema() + ".manifest WHERE kind = 'tenant'") == 2, () -> "");
+        }
+        assertEquals(0, TestEnv.count("SELECT count(*) FROM tn.schools WHERE id IN (11, 12)"));
+        SchoolsFixture.assertEveryRowInItsTableOrOneBundle(bundles());
+    }
 }

@@ -100,75 +100,93 @@ public final class PendingDeletes {
     public record Completed(int pending, long deleted, long changed) {}
 
     /**
-     * Completes every pending delete: in its database, the rows of its keys whose digest is still the archived one
-     * are deleted and that commits; then the pending row goes. Idempotent: a crash anywhere in it is completed by the
-     * next call. Pending rows of a database this configuration does not name are left (and logged).
+     * Completes every pending delete: per bundle and database, in one transaction there, children first (the reverse
+     * of the order they were recorded in), the rows of its keys whose digest is still the archived one are deleted;
+     * that commits, then the pending rows go. Idempotent: a crash anywhere in it is completed by the next call.
+     * Pending rows of a database this configuration does not name, or whose delete fails (a row that changed since
+     * is still referenced), are left and logged.
      */
     public synchronized Completed complete() throws SQLException {
         int done = 0;
         long deleted = 0;
         long changed = 0;
-        List<Object[]> rows = new ArrayList<>();
+        Map<String, List<Object[]>> groups = new java.util.LinkedHashMap<>();
         try (Connection c = databases.get(TenantJobConfig.MAIN).connection(); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery("SELECT id, database, table_name, key_columns::text, jsonb_array_length(keys)"
-                        + " FROM " + schema + ".tenant_pending ORDER BY id")) {
+                ResultSet rs = st.executeQuery("SELECT id, database, table_name, key_columns::text, jsonb_array_length(keys),"
+                        + " manifest_id FROM " + schema + ".tenant_pending ORDER BY manifest_id, database, id DESC")) {
             while (rs.next()) {
-                rows.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)});
+                groups.computeIfAbsent(rs.getLong(6) + "|" + rs.getString(2), k -> new ArrayList<>()).add(new Object[] {
+                        rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5)});
             }
             c.rollback();
         }
-        for (Object[] p : rows) {
-            long id = (Long) p[0];
-            Database db = databases.get((String) p[1]);
+        for (Map.Entry<String, List<Object[]>> g : groups.entrySet()) {
+            String dbName = (String) g.getValue().get(0)[1];
+            Database db = databases.get(dbName);
             if (db == null) {
-                LOG.warn("pending delete {} names database {}, which strata.databases does not: left as it is", id, p[1]);
+                LOG.warn("pending deletes {} name database {}, which strata.databases does not: left as they are", g.getKey(), dbName);
                 continue;
             }
-            String[] table = ((String) p[2]).split("\\.", 2);
-            String quoted = Sql.ident(table[0]) + "." + Sql.ident(table[1]);
-            List<String> key = readKey((String) p[3]);
-            String keys;
-            try (Connection c = databases.get(TenantJobConfig.MAIN).connection();
-                    PreparedStatement ps = c.prepareStatement("SELECT keys::text FROM " + schema + ".tenant_pending WHERE id = ?")) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        continue;
-                    }
-                    keys = rs.getString(1);
-                }
-                c.rollback();
-            }
-            int n;
+            long n = 0;
+            long expected = 0;
+            List<Long> ids = new ArrayList<>();
             try (Connection c = db.connection()) {
-                List<Column> cols = Column.of(c, quoted);
-                StringBuilder sql = new StringBuilder("DELETE FROM " + quoted + " AS strata_t USING jsonb_array_elements(CAST(? AS jsonb)) AS e WHERE ");
-                for (int i = 0; i < key.size(); i++) {
-                    String k = key.get(i);
-                    String type = cols.stream().filter(col -> col.name().equals(k)).map(Column::type).findFirst().orElse("text");
-                    sql.append("strata_t.").append(Sql.ident(k)).append(" = CAST(e->>").append(i).append(" AS ").append(type).append(") AND ");
+                try {
+                    for (Object[] p : g.getValue()) {
+                        n += deleteKeys(c, (Long) p[0], (String) p[2], readKey((String) p[3]));
+                        expected += (Long) p[4];
+                        ids.add((Long) p[0]);
+                    }
+                    c.commit();
+                } catch (SQLException e) {
+                    c.rollback();
+                    LOG.warn("pending deletes {} in {} could not complete, left for the next run: {}", g.getKey(), dbName,
+                            e.getMessage());
+                    continue;
                 }
-                sql.append("hashtextextended(strata_t::text, 0) = CAST(e->>").append(key.size()).append(" AS bigint)");
-                try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                    ps.setString(1, keys);
-                    n = ps.executeUpdate();
-                }
-                c.commit();
             }
             try (Connection c = databases.get(TenantJobConfig.MAIN).connection();
-                    PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema + ".tenant_pending WHERE id = ?")) {
-                ps.setLong(1, id);
+                    PreparedStatement ps = c.prepareStatement("DELETE FROM " + schema + ".tenant_pending WHERE id = ANY(?)")) {
+                ps.setArray(1, c.createArrayOf("bigint", ids.toArray()));
                 ps.executeUpdate();
                 c.commit();
             }
-            long expected = (Long) p[4];
             done++;
             deleted += n;
             changed += expected - n;
-            LOG.info("pending delete {} completed: {} of {} row(s) of {}:{} deleted{}", id, n, expected, p[1], p[2],
+            LOG.info("pending deletes of {} completed: {} of {} row(s) deleted in {}{}", g.getKey(), n, expected, dbName,
                     n < expected ? " (the others were gone or had changed since the bundle: they stay)" : "");
         }
         return new Completed(done, deleted, changed);
+    }
+
+    private long deleteKeys(Connection c, long id, String tableName, List<String> key) throws SQLException {
+        String keys;
+        try (Connection m = databases.get(TenantJobConfig.MAIN).connection();
+                PreparedStatement ps = m.prepareStatement("SELECT keys::text FROM " + schema + ".tenant_pending WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return 0;
+                }
+                keys = rs.getString(1);
+            }
+            m.rollback();
+        }
+        String[] table = tableName.split("\\.", 2);
+        String quoted = Sql.ident(table[0]) + "." + Sql.ident(table[1]);
+        List<Column> cols = Column.of(c, quoted);
+        StringBuilder sql = new StringBuilder("DELETE FROM " + quoted + " AS strata_t USING jsonb_array_elements(CAST(? AS jsonb)) AS e WHERE ");
+        for (int i = 0; i < key.size(); i++) {
+            String k = key.get(i);
+            String type = cols.stream().filter(col -> col.name().equals(k)).map(Column::type).findFirst().orElse("text");
+            sql.append("strata_t.").append(Sql.ident(k)).append(" = CAST(e->>").append(i).append(" AS ").append(type).append(") AND ");
+        }
+        sql.append("hashtextextended(strata_t::text, 0) = CAST(e->>").append(key.size()).append(" AS bigint)");
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            ps.setString(1, keys);
+            return ps.executeUpdate();
+        }
     }
 
     private static List<String> readKey(String json) {
