@@ -26,6 +26,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -390,14 +391,30 @@ public final class TenantRestorer {
                     (System.nanoTime() - t0) / 1_000_000, "already restored into " + into + " at " + already);
         }
         String label = o.key() + " " + t.entry();
-        long[] counts;
+        long[] counts = null;
         ZipEntry e = zip.getEntry(t.entry());
         MessageDigest sha = Digests.sha256();
+        // Straight into the table first; when a row's key is there already (a row shared with another tenant, kept
+        // when this one was archived), that load is undone and the entry goes through a temp table instead.
+        Savepoint direct = t.key().isEmpty() ? null : c.setSavepoint();
         try (InputStream in = new DigestInputStream(zip.getInputStream(e), sha)) {
-            counts = t.key().isEmpty()
-                    ? new long[] {EntryLoader.load(c, into, t.columns(), b.format(), b.entryFormatVersion(), in, label), 0}
-                    : staged(c, into, t, b, in, label);
+            counts = new long[] {EntryLoader.load(c, into, t.columns(), b.format(), b.entryFormatVersion(), in, label), 0};
             in.transferTo(OutputStream.nullOutputStream());
+        } catch (SQLException x) {
+            if (direct == null || !"23505".equals(x.getSQLState())) {
+                throw x;
+            }
+            c.rollback(direct);
+            direct = null;
+        }
+        if (direct != null) {
+            c.releaseSavepoint(direct);
+        } else if (counts == null) {
+            sha = Digests.sha256();
+            try (InputStream in = new DigestInputStream(zip.getInputStream(e), sha)) {
+                counts = staged(c, into, t, b, in, label);
+                in.transferTo(OutputStream.nullOutputStream());
+            }
         }
         BundleJson.checkEntry(t, HexFormat.of().formatHex(sha.digest()), counts[0] + counts[1]);
         long millis = (System.nanoTime() - t0) / 1_000_000;
