@@ -279,6 +279,11 @@ public final class TenantRestorer {
                     try (ZipFile zip = new ZipFile(files.get(o.id()).toFile())) {
                         for (BundleJson.Table t : b.tables()) {
                             Target source = Target.parse(t.table(), "bundle.json table");
+                            if (source.schema().equals(r.intoSchema())) {
+                                throw new StrataException(ErrorCode.BAD_ARGUMENT, "--into-schema " + r.intoSchema()
+                                        + ": the bundle's table " + source + " is in that schema; restore without"
+                                        + " --into-schema to bring the tenant back into its tables, or name another schema");
+                            }
                             Target into = r.intoSchema() == null ? source : new Target(r.intoSchema(), source.table());
                             target = t.database() + ":" + into;
                             TableResult done = table(tx, r, o, b, t, source, into, zip);

@@ -205,6 +205,10 @@ class TenantRestoreTest extends StrataTestCase {
 
         TestEnv.Run bad = strata("restore", "--job", "schools", "--tenant", "14", "--into-schema", "no;such");
         assertEquals(2, bad.exit(), bad.toString());
+        TestEnv.Run own = strata("restore", "--job", "schools", "--tenant", "14", "--into-schema", "tr");
+        assertEquals(2, own.exit(), own.toString());
+        assertTrue(own.err().contains("--into-schema tr"), own.toString());
+        assertEquals(archived, digests("tr"), "nothing loaded into the tables the rows came from");
         TestEnv.Run none = strata("restore", "--job", "schools", "--tenant", "99");
         assertEquals(2, none.exit(), none.toString());
         assertTrue(none.err().contains("--tenant 99"), none.toString());
