@@ -113,6 +113,17 @@ BEGIN
     END IF;
 END';
 
+-- What an object's unit freed in its source table, in bytes as PostgreSQL stored the values (TOAST and its
+-- compression included): for offload objects, the sum of pg_column_size of the offloaded values; null for the
+-- other kinds. Added while missing only, as format_version is.
+DO '
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = ''${schema}.manifest''::regclass
+                   AND attname = ''source_bytes'' AND NOT attisdropped) THEN
+        ALTER TABLE ${schema}.manifest ADD COLUMN IF NOT EXISTS source_bytes bigint;
+    END IF;
+END';
+
 -- Tenant bundles (kind 'tenant', README: Whole tenants): the bundle's tables (database, table, rows, deleted,
 -- kept), the time to extract it and to test-restore it (null when the job's testRestore is off). Added while
 -- missing only, as format_version is.

@@ -5,6 +5,7 @@ import io.strata.StrataException;
 import io.strata.config.ConfigLoader;
 import io.strata.config.StrataConfig;
 import io.strata.db.Database;
+import io.strata.kinds.offload.OffloadExport;
 import io.strata.kinds.rows.RowsExport;
 import io.strata.kinds.tenant.TenantResult;
 import io.strata.kinds.tenant.TenantSchedule;
@@ -23,6 +24,8 @@ import io.strata.restore.Restorer;
 import io.strata.restore.TenantRestorer;
 import io.strata.storage.S3Storage;
 import io.strata.verify.Verifier;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -31,9 +34,11 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ManagementStatisticsLevel;
 import org.apache.camel.main.Main;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 /**
  * Camel's side of Strata, as the Camel examples keep it in one configuration class: the settings as
@@ -71,7 +76,10 @@ final class Wiring {
         main.bind("jobRunner", runner);
         main.bind("tenantSteps", tenantSteps);
         main.bind("tenantSchedule", tenantSchedule);
-        main.bind("batchSteps", new BatchSteps(database, storage, new RowsExport(config.schema()), config.schema(),
+        main.bind("strataRunLog", runLog(database));
+        RowsExport rows = new RowsExport(config.schema());
+        OffloadExport offload = new OffloadExport(config.schema());
+        main.bind("batchSteps", new BatchSteps(database, storage, job -> job.offloads() ? offload : rows, config.schema(),
                 config.s3().prefix(), config.tempDir(), config.gzipLevel(), stopping, installation));
         ReportStore reports = new ReportStore(storage, config.s3().prefix(), config.report().out());
         main.bind("reportStore", reports);
@@ -121,6 +129,7 @@ final class Wiring {
         main.addInitialProperty("strata.s3.conditionalWrites", String.valueOf(config.s3().conditionalWrites()));
         main.addInitialProperty("strata.report.schedule", config.report().schedule());
         main.addInitialProperty("strata.schema", config.schema());
+        SqlFiles.properties(config.routes(), config.schema()).forEach(main::addInitialProperty);
     }
 
     private void templates(CamelContext camel, Jobs jobs, TenantSchedule tenantSchedule) throws Exception {
@@ -145,6 +154,22 @@ final class Wiring {
             camel.addRouteFromTemplate("report-schedule", "strata-report-schedule",
                     Map.of("cron", config.report().schedule().replace(' ', '+')));
         }
+    }
+
+    /**
+     * The run log's statements (routes/sql/run-*.sql) each commit on their own, outside any batch: the
+     * pool's connections with autoCommit on while camel-sql holds them (the pool turns it off again when a
+     * connection comes back).
+     */
+    private static DataSource runLog(Database database) {
+        return new DelegatingDataSource(database.dataSource()) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection c = super.getConnection();
+                c.setAutoCommit(true);
+                return c;
+            }
+        };
     }
 
     private ExecutorService pool(String name, int threads) {

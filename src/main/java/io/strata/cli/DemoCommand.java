@@ -43,7 +43,7 @@ final class DemoCommand implements Command {
             }
             long before = DemoTable.count(instance.database());
             out.println(Human.count(before) + " rows over 30 days; job '" + job.name() + "' keeps " + job.keepText()
-                    + " and archives the rest in " + job.batch().toMinutes() + "-minute " + job.format().extension()
+                    + " and archives the rest in " + job.batch().fixed().toMinutes() + "-minute " + job.format().extension()
                     + " objects.");
             out.println();
             instance.onProgress(run -> out.println(Progress.line(run)));

@@ -42,6 +42,11 @@ final class ReportCommand implements Command {
                         HtmlRenderer.money(j.storage().monthlyCost()));
             }
             out.print(t.render());
+            for (Report.Job j : r.jobs()) {
+                if (j.offloaded() != null) {
+                    out.println(StatusCommand.offloaded(j.job(), j.offloaded()));
+                }
+            }
             out.println(r.alerts().isEmpty() ? "No alerts." : "Alerts:");
             for (Report.Alert a : r.alerts()) {
                 out.println("  " + a.kind() + " " + a.job() + ": " + a.message());

@@ -197,8 +197,11 @@ final class RestoreCommand implements Command {
         String where = Progress.where(plan.results().size(), plan.objects().size(), plan.etaMs());
         String head = String.format("%-12s %s%s c%d", job, r.window(), r.tenant() == null ? "" : " tenant=" + Human.tenant(r.tenant()), r.chunk());
         return switch (r.status()) {
-            case RESTORED -> String.format("%s  %s rows  %s  %d ms  restored  %s", head, Human.count(r.rows()),
-                    Human.bytes(r.gzipBytes()), r.millis(), where);
+            case RESTORED -> r.missing() == null ? String.format("%s  %s rows  %s  %d ms  restored  %s", head,
+                    Human.count(r.rows()), Human.bytes(r.gzipBytes()), r.millis(), where)
+                    : String.format("%s  %s rows  %s  %d ms  restored, %s missing, %s kept  %s", head,
+                    Human.count(r.rows()), Human.bytes(r.gzipBytes()), r.millis(), Human.count(r.missing()),
+                    Human.count(r.kept()), where);
             case FAILED -> String.format("%s  REFUSED, nothing inserted: %s  %s", head, r.message(), where);
             default -> String.format("%s  skipped: %s  %s", head, r.message(), where);
         };
@@ -216,6 +219,11 @@ final class RestoreCommand implements Command {
                 r.millis() == 0 ? "-" : Human.count(r.rows() * 1000 / Math.max(1, r.millis())));
         out.print(t.render());
         r.results().stream().filter(o -> o.status() == ObjectResult.Status.FAILED).forEach(o -> out.println("  " + o.message()));
+        if (r.results().stream().anyMatch(o -> o.missing() != null)) {
+            out.println("Offloaded values: " + Human.count(r.rows()) + " put back; " + Human.count(r.missing())
+                    + " missing (their rows were deleted since; not brought back); " + Human.count(r.kept())
+                    + " kept (their rows hold a value written or offloaded since, left as it is).");
+        }
         if (r.restored() > 0 && cfg != null && cfg.enabled() && !cfg.keepForever()
                 && cfg.qualifiedTable().equals(r.target())) {
             out.println("Note: job '" + cfg.name() + "' is enabled and keeps " + cfg.keepText() + ": its next run archives"

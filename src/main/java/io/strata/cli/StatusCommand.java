@@ -76,11 +76,24 @@ final class StatusCommand implements Command {
                                 .map(k -> Human.count(k.rows()) + " through " + k.constraint()).toList()) + ")");
             }
         }
+        for (JobStatus j : r.jobs()) {
+            if (j.offloaded() != null) {
+                out.println(offloaded(j.job(), j.offloaded()));
+            }
+        }
         out.println("Status at " + when(r.at().toZonedDateTime()) + " (" + r.at().getOffset() + ") of " + r.database()
                 + ", schema " + r.schema() + ". Due: partitions and rows a run would archive now; oldest due age: how old"
                 + " the oldest of them is; lag past keep: how far it is past keep (allowed: one batch and one schedule"
                 + " interval).");
         return 0;
+    }
+
+    /** An offload job's space, in one line: what its offloaded values took in the table, and when it comes back. */
+    static String offloaded(String job, io.strata.figures.Offloaded o) {
+        return job + ": " + String.join(", ", o.columns()) + " of " + Human.count(o.values()) + " rows offloaded, "
+                + Human.bytes(o.bytes()) + " in the table (TOAST included)"
+                + (o.tableBytes() == null ? "" : "; the table is " + Human.bytes(o.tableBytes()) + " now"
+                + (o.toastBytes() == null ? "" : ", " + Human.bytes(o.toastBytes()) + " of it TOAST")) + "; " + o.space();
     }
 
     private static String when(java.time.ZonedDateTime t) {

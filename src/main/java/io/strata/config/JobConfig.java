@@ -11,10 +11,13 @@ import java.util.List;
  *
  * @param keepDuration rows older than this are due; null together with {@code keepPeriod} null means forever
  * @param keepPeriod   the same as a calendar period (P2M), when the operator wrote one
- * @param batch        the length of one window: divides a day evenly, or is exactly one day
+ * @param batch        the length of one window: divides a day evenly, or is one day, or a calendar week or month
  * @param acceptOnDelete foreign keys ({@code schema.table.constraint} of the referencing table) whose
  *                     ON DELETE CASCADE, SET NULL or SET DEFAULT the operator accepts: archiving may delete
  *                     or change the rows that reference archived rows
+ * @param timestampUnit what the values of an integer {@code timestampColumn} count (epoch seconds or milliseconds);
+ *                     null for timestamp and timestamptz columns
+ * @param offload      the columns that move to S3 while the rows stay; null for a job that archives whole rows
  */
 public record JobConfig(
         String name,
@@ -24,7 +27,7 @@ public record JobConfig(
         String keepText,
         Duration keepDuration,
         Period keepPeriod,
-        Duration batch,
+        WindowSize batch,
         Format format,
         String schedule,
         String tenantColumn,
@@ -32,7 +35,9 @@ public record JobConfig(
         boolean enabled,
         int concurrency,
         ZoneId zone,
-        List<String> acceptOnDelete) {
+        List<String> acceptOnDelete,
+        TimestampUnit timestampUnit,
+        OffloadConfig offload) {
 
     /** Batches archived, and objects restored, at once when the job does not say. */
     public static final int DEFAULT_CONCURRENCY = 2;
@@ -76,11 +81,20 @@ public record JobConfig(
         return keepDuration == null && keepPeriod == null;
     }
 
+    /** True when the job offloads columns (the rows stay) rather than archiving whole rows. */
+    public boolean offloads() {
+        return offload != null;
+    }
+
     public String qualifiedTable() {
         return schema + "." + table;
     }
 
-    /** The moment before which rows are due, at {@code now}; null when the job keeps rows forever. */
+    /**
+     * The moment before which rows are due, at {@code now}; null when the job keeps rows forever. A window is due
+     * when it ends at or before the start of the window that holds this moment: for month windows and
+     * {@code keep: P2M}, the start of the current month minus two months, so a month is due two months after it ends.
+     */
     public ZonedDateTime dueBefore(ZonedDateTime now) {
         if (keepForever()) {
             return null;

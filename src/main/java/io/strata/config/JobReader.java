@@ -23,7 +23,7 @@ final class JobReader {
 
     JobConfig job(JsonNode node, String at, ZoneId defaultZone) {
         ConfigFile.Section j = f.section(node, at, "name", "table", "timestampColumn", "keep", "batch", "format", "schedule",
-                "tenantColumn", "delete", "enabled", "concurrency", "zone", "acceptOnDelete");
+                "tenantColumn", "delete", "enabled", "concurrency", "zone", "acceptOnDelete", "timestampUnit", "offload");
         String name = j.require("name");
         if (!JOB_NAME.matcher(name).matches()) {
             throw f.error(at + ".name", name, "must be lower-case letters, digits, '-' or '_'");
@@ -34,27 +34,38 @@ final class JobReader {
                 || (parts.length == 2 && !IDENTIFIER.matcher(parts[0]).matches())) {
             throw f.error(at + ".table", table, "must be 'table' or 'schema.table'");
         }
+        WindowSize batch = batch(j, at);
         String keepText = j.require("keep");
         Duration keepDuration = null;
         Period keepPeriod = null;
         if (!keepText.equals("forever")) {
-            try {
-                keepDuration = Duration.parse(keepText);
-            } catch (RuntimeException notDuration) {
+            if (batch.isCalendar()) {
+                // Calendar windows: keep counts whole days, weeks, months or years on the zone's calendar.
                 try {
                     keepPeriod = Period.parse(keepText);
                 } catch (RuntimeException notPeriod) {
-                    throw f.error(at + ".keep", keepText, "is not an ISO-8601 duration (P2D, PT36H, P3M) or 'forever'");
+                    throw f.error(at + ".keep", keepText, "must be whole months, weeks or days (P2M, P8W, P60D) or"
+                            + " 'forever' with batch " + batch + ", whose windows are calendar "
+                            + (batch.calendar() == WindowSize.Calendar.MONTH ? "months" : "weeks"));
+                }
+            } else {
+                try {
+                    keepDuration = Duration.parse(keepText);
+                } catch (RuntimeException notDuration) {
+                    try {
+                        keepPeriod = Period.parse(keepText);
+                    } catch (RuntimeException notPeriod) {
+                        throw f.error(at + ".keep", keepText, "is not an ISO-8601 duration (P2D, PT36H, P3M) or 'forever'");
+                    }
                 }
             }
             if ((keepDuration != null && keepDuration.isNegative()) || (keepPeriod != null && keepPeriod.isNegative())) {
                 throw f.error(at + ".keep", keepText, "must not be negative");
             }
-        }
-        Duration batch = j.duration("batch", Duration.ofHours(1));
-        if (batch.compareTo(Duration.ofMinutes(1)) < 0 || batch.compareTo(Duration.ofDays(1)) > 0
-                || Duration.ofDays(1).toSeconds() % batch.toSeconds() != 0) {
-            throw f.error(at + ".batch", j.string("batch", ""), "must divide one day evenly (PT15M, PT1H, PT6H, P1D)");
+            if (batch.isCalendar() && keepPeriod.isZero()) {
+                throw f.error(at + ".keep", keepText, "is zero: with batch " + batch + " a window would be due the"
+                        + " instant it ends, while rows may still arrive in it; keep at least one day (P1D), or P1M");
+            }
         }
         String formatText = j.string("format", "csv");
         JobConfig.Format format = switch (formatText) {
@@ -80,15 +91,105 @@ final class JobReader {
                 throw f.error(at + "." + col[0], col[1], "is not a column name");
             }
         }
-        boolean delete = j.bool("delete", true);
+        OffloadConfig offload = offload(j, at, ts);
+        if (offload != null && j.node("delete") != null) {
+            throw f.error(at + ".delete", j.string("delete", ""), "does not go with offload: an offload job never deletes"
+                    + " rows, it sets the offloaded columns to NULL; remove delete");
+        }
+        boolean delete = offload != null || j.bool("delete", true);
+        String unitText = j.string("timestampUnit", null);
+        TimestampUnit unit = null;
+        if (unitText != null) {
+            unit = switch (unitText) {
+                case "seconds" -> TimestampUnit.SECONDS;
+                case "milliseconds" -> TimestampUnit.MILLISECONDS;
+                default -> throw f.error(at + ".timestampUnit", unitText, "must be seconds or milliseconds (what the"
+                        + " integer values of timestampColumn count since 1970-01-01T00:00Z)");
+            };
+        }
         return new JobConfig(name, parts.length == 2 ? parts[0] : "public", parts[parts.length - 1], ts,
                 keepText, keepDuration, keepPeriod, batch, format, schedule, tenant,
                 delete, j.bool("enabled", true), j.integer("concurrency", JobConfig.DEFAULT_CONCURRENCY, 1, 32),
-                j.zone("zone", defaultZone), acceptOnDelete(j, at, delete));
+                j.zone("zone", defaultZone), acceptOnDelete(j, at, delete, offload != null), unit, offload);
+    }
+
+    /**
+     * {@code offload: {columns: [..], key: id, flagColumn: .., refColumn: ..}}; null when absent. The names are
+     * checked here; that they exist, with fitting types, is checked against the table at start-up.
+     */
+    OffloadConfig offload(ConfigFile.Section j, String at, String ts) {
+        JsonNode node = j.node("offload");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        String o = at + ".offload";
+        ConfigFile.Section s = f.section(node, o, "columns", "key", "flagColumn", "refColumn");
+        JsonNode list = s.node("columns");
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            throw f.error(o + ".columns", list == null ? null : list.toString(), list == null ? "is required"
+                    : "must be a list of one or more column names, e.g. [raw_data]");
+        }
+        String key = s.require("key");
+        String flag = s.string("flagColumn", null);
+        String ref = s.string("refColumn", null);
+        List<String> columns = new ArrayList<>();
+        for (JsonNode item : list) {
+            String name = item.isValueNode() ? f.resolve(o + ".columns", item.asText()) : item.toString();
+            if (!item.isValueNode() || !IDENTIFIER.matcher(name).matches()) {
+                throw f.error(o + ".columns", name, "is not a column name");
+            }
+            if (name.equals(key) || name.equals(ts)) {
+                throw f.error(o + ".columns", name, "is the job's " + (name.equals(key) ? "offload.key" : "timestampColumn")
+                        + ": it identifies the row and stays; offload other columns");
+            }
+            if (name.equals(flag) || name.equals(ref)) {
+                throw f.error(o + ".columns", name, "is also named as " + (name.equals(flag) ? "flagColumn" : "refColumn"));
+            }
+            if (columns.contains(name)) {
+                throw f.error(o + ".columns", name, "is listed twice");
+            }
+            columns.add(name);
+        }
+        for (String[] col : new String[][] {{"key", key}, {"flagColumn", flag}, {"refColumn", ref}}) {
+            if (col[1] != null && !IDENTIFIER.matcher(col[1]).matches()) {
+                throw f.error(o + "." + col[0], col[1], "is not a column name");
+            }
+        }
+        if (flag != null && (flag.equals(key) || flag.equals(ts) || flag.equals(ref))) {
+            throw f.error(o + ".flagColumn", flag, "must be a column of its own (not the key, timestamp or ref column)");
+        }
+        if (ref != null && (ref.equals(key) || ref.equals(ts))) {
+            throw f.error(o + ".refColumn", ref, "must be a column of its own (not the key or timestamp column)");
+        }
+        return new OffloadConfig(List.copyOf(columns), key, flag, ref);
+    }
+
+    /** {@code batch}: a length that divides a day evenly, or a calendar week ({@code P1W}) or month ({@code P1M}). */
+    private WindowSize batch(ConfigFile.Section j, String at) {
+        String text = j.string("batch", null);
+        if ("P1M".equals(text)) {
+            return WindowSize.MONTH;
+        }
+        if ("P1W".equals(text)) {
+            return WindowSize.WEEK;
+        }
+        String accepted = "must divide one day evenly (PT1M to PT12H, e.g. PT15M, PT1H, PT6H; or P1D), or be a"
+                + " calendar week P1W (Monday to Monday) or month P1M, in the job's zone";
+        Duration batch;
+        try {
+            batch = text == null ? Duration.ofHours(1) : Duration.parse(text);
+        } catch (RuntimeException e) {
+            throw f.error(at + ".batch", text, accepted);
+        }
+        if (batch.compareTo(Duration.ofMinutes(1)) < 0 || batch.compareTo(Duration.ofDays(1)) > 0
+                || Duration.ofDays(1).toSeconds() % batch.toSeconds() != 0) {
+            throw f.error(at + ".batch", text, accepted);
+        }
+        return WindowSize.of(batch);
     }
 
     /** {@code acceptOnDelete}: a list of {@code schema.table.constraint}; whether each exists is checked against the database. */
-    List<String> acceptOnDelete(ConfigFile.Section j, String at, boolean delete) {
+    List<String> acceptOnDelete(ConfigFile.Section j, String at, boolean delete, boolean offload) {
         JsonNode list = j.node("acceptOnDelete");
         if (list == null || list.isNull()) {
             return List.of();
@@ -96,6 +197,9 @@ final class JobReader {
         String key = at + ".acceptOnDelete";
         if (!list.isArray()) {
             throw f.error(key, list.toString(), "must be a list of foreign keys, each schema.table.constraint");
+        }
+        if (offload && !list.isEmpty()) {
+            throw f.error(key, list.toString(), "is for jobs that delete rows; an offload job keeps its rows");
         }
         if (!delete && !list.isEmpty()) {
             throw f.error(key, list.toString(), "is for jobs that delete; this job has delete: false and changes no row");

@@ -5,14 +5,17 @@ import io.strata.StrataException;
 import io.strata.config.JobConfig;
 import io.strata.manifest.RunLog;
 import java.time.ZonedDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Begins and ends the runs of jobs: finds the due partitions, opens and closes the run log row, and
- * keeps each job to one run at a time in this process.
+ * Begins and ends the runs of jobs: finds the due partitions, gives the archive route the run log row's
+ * values (the route writes them with routes/sql/run-open.sql and run-close.sql), and keeps each job to one
+ * run at a time in this process.
  */
 public final class JobRunner {
 
@@ -40,7 +43,10 @@ public final class JobRunner {
         this.batches = batches;
     }
 
-    /** Starts a run: its partitions become the body the route splits. A paused job's run is skipped: no partitions. */
+    /**
+     * Starts a run: its partitions become the body the route splits, once the route has opened its run log
+     * row ({@link #runRow}, then {@link #opened}). A paused job's run is skipped: no partitions, no row.
+     */
     public RunContext begin(String job, String trigger) {
         JobState s = jobs.get(job);
         if (s.paused()) {
@@ -62,9 +68,7 @@ public final class JobRunner {
                         batches.batch(r.lastResult());
                         progress.accept(r);
                     }, s::paused);
-            run.runId(runLog.open(job, run.trigger(), partitions.size()));
             s.current(run);
-            LOG.info("job {}: run {} started ({}), {} partition(s) due", job, run.runId(), run.trigger(), partitions.size());
             return run;
         } catch (RuntimeException e) {
             s.finished(null);
@@ -72,19 +76,46 @@ public final class JobRunner {
         }
     }
 
-    /** Ends a run: closes its run log row and returns its summary. */
+    /** The parameters of routes/sql/run-open.sql for this run. */
+    public Map<String, Object> runRow(RunContext run) {
+        return Map.of("job", run.job().name(), "instance", RunLog.INSTANCE, "trigger", run.trigger(),
+                "partitions", run.partitions().size());
+    }
+
+    /** The run log row is open: {@code id} is its id (what run-open.sql returned). Gives the run back. */
+    public RunContext opened(RunContext run, long id) {
+        run.runId(id);
+        LOG.info("job {}: run {} started ({}), {} partition(s) due", run.job().name(), run.runId(), run.trigger(),
+                run.partitions().size());
+        return run;
+    }
+
+    /** The run's summary, once its batches have ended; the route closes its run log row with {@link #closeRow}. */
     public RunSummary finish(RunContext run) {
+        return run.skipped() ? RunSummary.paused(run.job().name()) : RunSummary.of(run);
+    }
+
+    /** The parameters of routes/sql/run-close.sql for this run and its summary. */
+    public Map<String, Object> closeRow(RunContext run, RunSummary summary) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("id", run.runId());
+        row.put("status", summary.status());
+        row.put("done", summary.archived());
+        row.put("failed", summary.failed());
+        row.put("skipped", summary.skipped());
+        row.put("rows", summary.rows());
+        row.put("rawBytes", summary.rawBytes());
+        row.put("gzipBytes", summary.gzipBytes());
+        row.put("error", summary.errors().isEmpty() ? null : String.join("\n", summary.errors()));
+        return row;
+    }
+
+    /** The run log row is closed: the job may run again. Returns the summary, the route's answer. */
+    public RunSummary closed(RunContext run, RunSummary summary) {
         if (run.skipped()) {
-            return RunSummary.paused(run.job().name());
+            return summary;
         }
-        RunSummary summary = RunSummary.of(run);
-        try {
-            runLog.close(run.runId(), summary.status(), summary.archived(), summary.failed(), summary.skipped(),
-                    summary.rows(), summary.rawBytes(), summary.gzipBytes(),
-                    summary.errors().isEmpty() ? null : String.join("\n", summary.errors()));
-        } finally {
-            jobs.get(run.job().name()).finished(summary);
-        }
+        jobs.get(run.job().name()).finished(summary);
         LOG.info("job {}: run {} {}: {} archived, {} failed, {} rows in {} ms", run.job().name(), run.runId(),
                 summary.status(), summary.archived(), summary.failed(), summary.rows(), summary.millis());
         return summary;
@@ -96,7 +127,7 @@ public final class JobRunner {
         LOG.error("job {}: run failed: {}", job, message);
         if (run != null) {
             try {
-                runLog.close(run.runId(), "failed", 0, 0, 0, 0, 0, 0, message);
+                runLog.failed(run.runId(), message);
             } catch (RuntimeException ignored) {
                 // the database is what failed; the run row stays 'running' and status shows it
             }

@@ -34,12 +34,15 @@ public final class Jobs {
         Map<String, JobState> jobs = new LinkedHashMap<>();
         try (Connection c = database.connection()) {
             for (JobConfig job : config.enabledJobs()) {
-                TableInfo table = TableInfo.inspect(c, job);
+                TableInfo table = TableInfo.inspect(c, job, config.source() + ": strata.jobs[" + config.jobs().indexOf(job) + "]");
                 if (!table.timestampIndexed()) {
                     LOG.warn("job {}: {} has no index on {}; finding due rows will scan the table; run: {}",
                             job.name(), job.qualifiedTable(), job.timestampColumn(), TableInfo.suggestedIndex(job));
                 }
-                if (job.delete()) {
+                if (job.offloads()) {
+                    OffloadTable.check(c, job, table, config.source() + ": strata.jobs[" + config.jobs().indexOf(job) + "]")
+                            .forEach(line -> LOG.warn("job {}: {}", job.name(), line));
+                } else if (job.delete()) {
                     table = table.withReferences(references(c, config, job, table));
                 }
                 jobs.put(job.name(), new JobState(job, table));

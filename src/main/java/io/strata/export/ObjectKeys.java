@@ -5,14 +5,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The S3 layout: {@code {prefix}/{job}/{tenant?}/{yyyy}/{MM}/{dd}/{table}-{yyyyMMddHH}-c{chunk}.{csv|jsonl}.gz},
- * and beside each object its sidecar, the same key with {@code .json} appended. Distinct partitions get
+ * The S3 layout: {@code {prefix}/{job}/{tenant?}/{yyyy}/{MM}/{dd}/{table}-{yyyyMMddHH}-c{chunk}.{csv|jsonl}.gz}
+ * ({@code yyyyMMddHHmm} for windows shorter than an hour); for a month window
+ * {@code {prefix}/{job}/{tenant?}/{yyyy}/{MM}/{table}-{yyyyMM}-c{chunk}…}, and for a week window the day of its
+ * Monday and {@code w}: {@code …/{yyyy}/{MM}/{dd}/{table}-{yyyyMMdd}w-c{chunk}…}. Beside each object its sidecar, the same key with {@code .json} appended. Distinct partitions get
  * distinct keys (the tenant segment is injective); that a key is free is checked before every upload
  * ({@link KeyClaim}), since a changed prefix, zone or batch could still lead two windows to one key.
  */
 public final class ObjectKeys {
 
-    private static final Pattern WRITTEN = Pattern.compile(".*-(\\d{10}|\\d{12})-c\\d+\\.(csv|jsonl)\\.gz(\\.json)?");
+    private static final Pattern WRITTEN = Pattern.compile(".*-(\\d{6}|\\d{8}w|\\d{10}|\\d{12})-c\\d+\\.(csv|jsonl)\\.gz(\\.json)?");
 
     private ObjectKeys() {}
 
@@ -26,7 +28,11 @@ public final class ObjectKeys {
             key.append(tenantSegment(p.tenant())).append('/');
         }
         Window w = p.window();
-        key.append(String.format("%04d/%02d/%02d/", w.start().getYear(), w.start().getMonthValue(), w.start().getDayOfMonth()));
+        if (w.isMonth()) {
+            key.append(String.format("%04d/%02d/", w.start().getYear(), w.start().getMonthValue()));
+        } else {
+            key.append(String.format("%04d/%02d/%02d/", w.start().getYear(), w.start().getMonthValue(), w.start().getDayOfMonth()));
+        }
         key.append(p.job().table()).append('-').append(w.label()).append("-c").append(chunk)
                 .append('.').append(p.job().format().extension()).append(".gz");
         return key.toString();
@@ -37,7 +43,7 @@ public final class ObjectKeys {
     }
 
     /**
-     * The window label ({@code yyyyMMddHH}, or {@code yyyyMMddHHmm}) of a key shaped like the ones Strata
+     * The window label ({@code yyyyMMddHH}, {@code yyyyMMddHHmm}, {@code yyyyMM} or {@code yyyyMMddw}) of a key shaped like the ones Strata
      * writes, an object's or its sidecar's; null for any other key.
      */
     public static String windowLabel(String key) {

@@ -7,7 +7,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,10 +40,8 @@ public final class PartitionFinder {
         if (cutoff == null) {
             return out;
         }
-        String ts = Sql.ident(job.timestampColumn());
-        String from = " FROM " + table.qualifiedName() + " WHERE " + ts + " < ?";
-        try (PreparedStatement first = c.prepareStatement("SELECT min(" + ts + ")" + from);
-                PreparedStatement next = c.prepareStatement("SELECT min(" + ts + ")" + from + " AND " + ts + " >= ?")) {
+        try (PreparedStatement first = c.prepareStatement(probe(job, table, false));
+                PreparedStatement next = c.prepareStatement(probe(job, table, true))) {
             LocalDateTime cursor = null;
             while (true) {
                 PreparedStatement ps = cursor == null ? first : next;
@@ -70,10 +67,22 @@ public final class PartitionFinder {
         return out;
     }
 
+    /**
+     * The probe for the first row before the cutoff (parameter 1), and with {@code after}, at or after a window's end
+     * (parameter 2): {@code min(ts)}, which PostgreSQL answers from the column's index.
+     */
+    public static String probe(JobConfig job, TableInfo table, boolean after) {
+        String ts = Sql.ident(job.timestampColumn());
+        // An offload job's rows stay: only rows that still hold a value to offload make a window due.
+        return "SELECT min(" + ts + ") FROM " + table.qualifiedName() + " WHERE " + ts + " < ?"
+                + (after ? " AND " + ts + " >= ?" : "") + (job.offloads() ? " AND " + OffloadTable.pending(job, null) : "");
+    }
+
     private void addWindow(Connection c, JobConfig job, TableInfo table, Window w, boolean count, List<Partition> out)
             throws SQLException {
         String ts = Sql.ident(job.timestampColumn());
-        String where = " FROM " + table.qualifiedName() + " WHERE " + ts + " >= ? AND " + ts + " < ?";
+        String where = " FROM " + table.qualifiedName() + " WHERE " + ts + " >= ? AND " + ts + " < ?"
+                + (job.offloads() ? " AND " + OffloadTable.pending(job, null) : "");
         if (job.tenantColumn() == null) {
             if (!job.delete() && exported(c, job, w, false, null)) {
                 return;
@@ -130,18 +139,10 @@ public final class PartitionFinder {
     }
 
     static void bind(PreparedStatement ps, int i, LocalDateTime t, JobConfig job, TableInfo table) throws SQLException {
-        if (table.timestampHasZone()) {
-            ps.setObject(i, t.atZone(job.zone()).toOffsetDateTime());
-        } else {
-            ps.setObject(i, t);
-        }
+        table.bindTime(ps, i, t, job.zone());
     }
 
     private static LocalDateTime toLocal(ResultSet rs, JobConfig job, TableInfo table) throws SQLException {
-        if (table.timestampHasZone()) {
-            OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
-            return t == null ? null : t.atZoneSameInstant(job.zone()).toLocalDateTime();
-        }
-        return rs.getObject(1, LocalDateTime.class);
+        return table.readLocal(rs, 1, job.zone());
     }
 }

@@ -2,6 +2,7 @@ package io.strata.figures;
 
 import io.strata.config.JobConfig;
 import io.strata.db.Sql;
+import io.strata.export.OffloadTable;
 import io.strata.export.Partition;
 import io.strata.export.PartitionFinder;
 import io.strata.export.References;
@@ -14,7 +15,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.List;
 
@@ -61,7 +61,8 @@ final class DueReader {
     private static Instant oldest(Connection c, JobConfig job, TableInfo table, List<Partition> due) throws SQLException {
         Window first = due.get(0).window();
         String ts = Sql.ident(job.timestampColumn());
-        String sql = "SELECT min(" + ts + ") FROM " + table.qualifiedName() + " WHERE " + ts + " >= ? AND " + ts + " < ?";
+        String sql = "SELECT min(" + ts + ") FROM " + table.qualifiedName() + " WHERE " + ts + " >= ? AND " + ts + " < ?"
+                + (job.offloads() ? " AND " + OffloadTable.pending(job, null) : "");
         if (job.delete() || job.tenantColumn() == null) {
             return min(c, sql, job, table, first, false, null);
         }
@@ -86,22 +87,13 @@ final class DueReader {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                if (table.timestampHasZone()) {
-                    OffsetDateTime t = rs.getObject(1, OffsetDateTime.class);
-                    return t == null ? null : t.toInstant();
-                }
-                LocalDateTime t = rs.getObject(1, LocalDateTime.class);
-                return t == null ? null : t.atZone(job.zone()).toInstant();
+                return table.readTime(rs, 1, job.zone());
             }
         }
     }
 
     private static void bind(PreparedStatement ps, int i, LocalDateTime t, JobConfig job, TableInfo table)
             throws SQLException {
-        if (table.timestampHasZone()) {
-            ps.setObject(i, t.atZone(job.zone()).toOffsetDateTime());
-        } else {
-            ps.setObject(i, t);
-        }
+        table.bindTime(ps, i, t, job.zone());
     }
 }

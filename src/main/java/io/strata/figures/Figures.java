@@ -77,8 +77,10 @@ public final class Figures {
             Due d = state == null || (!installed && !state.config().delete()) ? null
                     : due.read(c, state.config(), state.table(), now);
             Recorded.Runs r = runs.getOrDefault(name, Recorded.Runs.NONE);
+            JobConfig cfg = config.job(name).orElse(null);
+            Offloaded offloaded = installed && cfg != null && cfg.offloads() ? Offloaded.read(c, config.schema(), cfg) : null;
             out.add(new JobFigures(name, now, d, totals.getOrDefault(name, Totals.NONE), r.last(), r.lastSuccess(),
-                    r.firstRun(), r.failures24h()));
+                    r.firstRun(), r.failures24h(), offloaded));
         }
         c.rollback();
         return out;

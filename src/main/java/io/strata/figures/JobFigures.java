@@ -14,6 +14,7 @@ import java.time.Instant;
  * @param lastSuccess when the latest run that succeeded ended; null when none did
  * @param firstRun    when the job's first run started; null when it never ran
  * @param failures24h batches that failed, and runs that failed before any batch, in the 24 hours before {@code at}
+ * @param offloaded   for a job that offloads columns, what the offloaded values took in its table; else null
  */
 public record JobFigures(
         String job,
@@ -23,4 +24,5 @@ public record JobFigures(
         LastRun lastRun,
         Instant lastSuccess,
         Instant firstRun,
-        long failures24h) {}
+        long failures24h,
+        Offloaded offloaded) {}

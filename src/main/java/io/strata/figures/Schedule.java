@@ -35,6 +35,6 @@ public final class Schedule {
      * (docs/report-and-console.md).
      */
     public static Duration allowance(JobConfig job, Instant now) {
-        return job.batch().plus(interval(job.schedule(), now));
+        return job.batch().longest().plus(interval(job.schedule(), now));
     }
 }

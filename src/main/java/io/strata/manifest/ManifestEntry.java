@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
  * @param state   {@code archived}, or {@code restored} once restore loaded it back into {@code table}
  * @param formatVersion the version of {@code format} the object was written in (1 for objects from before
  *                      versions were recorded)
- * @param kind    the kind of unit it holds: {@code rows}, {@code offload} or {@code tenant} (a zip bundle of a
- *                tenant's tables, whose entries are in {@code format}, version {@code formatVersion})
+ * @param kind    {@code rows} (whole rows, deleted from the table), {@code offload} (a key and columns of rows
+ *                that stayed, the columns set to NULL; the key is the first column) or {@code tenant} (a zip bundle
+ *                of a tenant's tables, whose entries are in {@code format}, version {@code formatVersion})
  */
 public record ManifestEntry(
         long id,
@@ -65,6 +66,11 @@ public record ManifestEntry(
 
     public boolean restored() {
         return "restored".equals(state);
+    }
+
+    /** The object holds offloaded columns of rows that stayed, not whole rows. */
+    public boolean offload() {
+        return "offload".equals(kind);
     }
 
     public boolean csv() {

@@ -11,7 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code run} table: one row per run of a job, opened when it starts and closed when it ends. */
+/**
+ * The {@code run} table: one row per run of a job. The archive route opens and closes it (routes/sql/);
+ * this class closes the runs that could not close themselves.
+ */
 public final class RunLog {
 
     /** This machine's name, as the JVM knows it (the host part of the runtime's {@code pid@host}). */
@@ -32,24 +35,6 @@ public final class RunLog {
     private static String host() {
         String name = ManagementFactory.getRuntimeMXBean().getName();
         return name.substring(name.indexOf('@') + 1);
-    }
-
-    public long open(String job, String trigger, int partitions) {
-        String sql = "INSERT INTO " + schema + ".run (job, instance, trigger, partitions) VALUES (?, ?, ?, ?) RETURNING id";
-        try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, job);
-            ps.setString(2, INSTANCE);
-            ps.setString(3, trigger);
-            ps.setInt(4, partitions);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                long id = rs.getLong(1);
-                c.commit();
-                return id;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot write to " + schema + ".run: " + e.getMessage(), e);
-        }
     }
 
     /**
@@ -106,21 +91,17 @@ public final class RunLog {
         }
     }
 
-    public void close(long runId, String status, int done, int failed, int skipped, long rows, long rawBytes,
-            long gzipBytes, String error) {
-        String sql = "UPDATE " + schema + ".run SET ended_at = now(), status = ?, partitions_done = ?,"
-                + " partitions_failed = ?, partitions_skipped = ?, rows_archived = ?, raw_bytes = ?, gzip_bytes = ?,"
-                + " error = ? WHERE id = ?";
+    /**
+     * Closes a run that could not end normally (its close in the archive route failed, or the run failed
+     * before it): status failed with its error, what it archived left as counted so far. The normal
+     * close is the archive route's, routes/sql/run-close.sql.
+     */
+    public void failed(long runId, String error) {
+        String sql = "UPDATE " + schema + ".run SET ended_at = now(), status = 'failed', error = ? WHERE id = ?"
+                + " AND status = 'running'";
         try (Connection c = database.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, status);
-            ps.setInt(2, done);
-            ps.setInt(3, failed);
-            ps.setInt(4, skipped);
-            ps.setLong(5, rows);
-            ps.setLong(6, rawBytes);
-            ps.setLong(7, gzipBytes);
-            ps.setString(8, error);
-            ps.setLong(9, runId);
+            ps.setString(1, error);
+            ps.setLong(2, runId);
             ps.executeUpdate();
             c.commit();
         } catch (SQLException e) {

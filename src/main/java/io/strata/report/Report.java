@@ -2,6 +2,7 @@ package io.strata.report;
 
 import io.strata.figures.Due;
 import io.strata.figures.LastRun;
+import io.strata.figures.Offloaded;
 import io.strata.figures.Totals;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -42,14 +43,14 @@ public record Report(
      */
     public record Job(String job, String table, boolean enabled, String keep, String batch, String schedule,
             Totals archived, Due due, Space space, Storage storage, LastRun lastRun, Instant lastSuccess,
-            Instant firstRun, String kind) {
+            Instant firstRun, Offloaded offloaded, String kind) {
 
-        /** A job that archives windows of rows. */
+        /** A job that archives windows of rows (or offloads their columns). */
         public Job(String job, String table, boolean enabled, String keep, String batch, String schedule,
                 Totals archived, Due due, Space space, Storage storage, LastRun lastRun, Instant lastSuccess,
-                Instant firstRun) {
+                Instant firstRun, Offloaded offloaded) {
             this(job, table, enabled, keep, batch, schedule, archived, due, space, storage, lastRun, lastSuccess,
-                    firstRun, "rows");
+                    firstRun, offloaded, "rows");
         }
 
         /** A job that archives whole tenants ({@code table} is its root; {@code archived.tenants} counts them). */

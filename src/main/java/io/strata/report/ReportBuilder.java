@@ -90,7 +90,8 @@ public final class ReportBuilder {
         Report.Storage storage = new Report.Storage(t.objects(), t.gzipBytes(), Math.round(cost * 1e6) / 1e6);
         return new Report.Job(f.job(), job == null ? null : job.qualifiedTable(), job != null && job.enabled(),
                 job == null ? null : job.keepText(), job == null ? null : job.batch().toString(),
-                job == null ? null : job.schedule(), t, f.due(), space, storage, f.lastRun(), f.lastSuccess(), f.firstRun());
+                job == null ? null : job.schedule(), t, f.due(), space, storage, f.lastRun(), f.lastSuccess(), f.firstRun(),
+                f.offloaded());
     }
 
     /** A tenant job (README, "Whole tenants"): its root table, its bundles' totals; nothing is due by age. */
@@ -100,7 +101,7 @@ public final class ReportBuilder {
         Report.Storage storage = new Report.Storage(t.objects(), t.gzipBytes(), Math.round(cost * 1e6) / 1e6);
         return new Report.Job(f.job(), job == null ? null : job.qualifiedTable(), job != null && job.enabled(), null, null,
                 job == null ? null : job.schedule(), t, null, space, storage, f.lastRun(), f.lastSuccess(), f.firstRun(),
-                "tenant");
+                null, "tenant");
     }
 
     /** Every job on every day of the period, zeros included, so that series and charts have no gaps. */

@@ -61,7 +61,11 @@ final class Tables {
             if (failed && last.error() != null) {
                 h.append("<div class=\"err\">").append(esc(last.error().lines().findFirst().orElse(""))).append("</div>");
             }
-            h.append(esc(space == null || space.advice() == null ? "" : space.advice())).append("</td></tr>");
+            h.append(esc(space == null || space.advice() == null ? "" : space.advice()));
+            if (j.offloaded() != null) {
+                h.append("<div>").append(esc(offloaded(j.offloaded()))).append("</div>");
+            }
+            h.append("</td></tr>");
         }
         h.append("</table></div>");
     }
@@ -107,5 +111,11 @@ final class Tables {
             h.append("<div class=\"sub\">").append(esc(sub)).append("</div>");
         }
         h.append("</td>");
+    }
+
+    /** An offload job's space: what its offloaded values took in the table, and when that space comes back. */
+    static String offloaded(io.strata.figures.Offloaded o) {
+        return "Offloaded " + String.join(", ", o.columns()) + " of " + Human.count(o.values()) + " rows: "
+                + Human.bytes(o.bytes()) + " of the table (TOAST included); " + o.space() + ".";
     }
 }

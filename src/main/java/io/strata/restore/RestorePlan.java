@@ -73,7 +73,7 @@ public final class RestorePlan {
         return String.join(", ", objects.stream().map(ManifestEntry::table).distinct().toList());
     }
 
-    /** The object's window as its key names it: {@code yyyyMMddHH} in the job's zone. */
+    /** The object's window as its key names it ({@code yyyyMMddHH}, {@code yyyyMM} for a month…) in the job's zone. */
     String window(ManifestEntry o) {
         return new Window(o.windowStart().atZoneSameInstant(zone).toLocalDateTime(),
                 o.windowEnd().atZoneSameInstant(zone).toLocalDateTime()).label();

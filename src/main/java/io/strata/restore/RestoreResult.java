@@ -19,7 +19,9 @@ public record RestoreResult(
         long rows,
         long gzipBytes,
         long millis,
-        List<ObjectResult> results) {
+        List<ObjectResult> results,
+        long missing,
+        long kept) {
 
     static RestoreResult of(RestorePlan plan, boolean dryRun) {
         List<ObjectResult> results = plan.results();
@@ -28,6 +30,8 @@ public record RestoreResult(
         int failed = 0;
         long rows = 0;
         long bytes = 0;
+        long missing = 0;
+        long kept = 0;
         for (ObjectResult r : results) {
             switch (r.status()) {
                 case SKIPPED -> skipped++;
@@ -36,12 +40,14 @@ public record RestoreResult(
                     restored++;
                     rows += r.rows();
                     bytes += r.gzipBytes();
+                    missing += r.missing() == null ? 0 : r.missing();
+                    kept += r.kept() == null ? 0 : r.kept();
                 }
             }
         }
         RestoreRequest q = plan.request();
         return new RestoreResult(q.job(), plan.targetName(), q.from(), q.to(), q.tenant().one() ? q.tenant().describe() : null, dryRun, results.size(),
-                restored, skipped, failed, rows, bytes, plan.elapsedMs(), results);
+                restored, skipped, failed, rows, bytes, plan.elapsedMs(), results, missing, kept);
     }
 
     @JsonProperty("ok")

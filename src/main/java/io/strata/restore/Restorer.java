@@ -95,17 +95,31 @@ public final class Restorer {
                         throw new StrataException(ErrorCode.RESTORE_FAILED, o.key() + ": table " + target
                                 + " no longer exists");
                     }
-                    long rows = TableLoader.load(c, o, target, file);
-                    if (rows != o.rows()) {
+                    OffloadLoader.Outcome offload = null;
+                    long rows;
+                    if (live && o.offload()) {
+                        offload = OffloadLoader.load(c, o, target, file, config.job(o.job())
+                                .map(job -> job.offload()).orElse(null));
+                        rows = offload.restored();
+                    } else {
+                        rows = TableLoader.load(c, o, target, file);
+                    }
+                    if (offload == null && rows != o.rows()) {
                         throw new StrataException(ErrorCode.OBJECT_CORRUPT, o.key() + ": holds " + rows
                                 + " rows, but the manifest lists " + o.rows());
                     }
                     log.record(c, o, target, oid, rows, (System.nanoTime() - t0) / 1_000_000, live);
                     c.commit();
-                    LOG.info("restored {} into {}: {} rows; download and check {} ms, load {} ms", o.key(), target, rows,
+                    LOG.info("restored {} into {}: {} rows{}; download and check {} ms, load {} ms", o.key(), target, rows,
+                            offload == null ? "" : " (" + offload.missing() + " missing, " + offload.kept() + " kept)",
                             (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
                     listener.restored(o.job(), rows, o.gzipBytes());
-                    return plan.add(result(o, plan, ObjectResult.Status.RESTORED, rows, t0, null));
+                    ObjectResult r = result(o, plan, ObjectResult.Status.RESTORED, rows, t0, null);
+                    if (offload != null) {
+                        r = new ObjectResult(r.key(), r.window(), r.tenant(), r.chunk(), r.status(), r.rows(), r.gzipBytes(),
+                                r.millis(), null, offload.missing(), offload.kept());
+                    }
+                    return plan.add(r);
                 } catch (Malformed | ZipException | EOFException e) {
                     rollback(c);
                     throw new StrataException(ErrorCode.OBJECT_CORRUPT, o.key() + ": " + e.getMessage(), e);

@@ -31,14 +31,15 @@ final class TableLoader {
      * every archived column, else from the object's own column list. Returns the table's oid.
      */
     static long ensure(Connection c, Target into, ManifestEntry o) throws SQLException {
-        return ensure(c, into, Target.parse(o.table(), "manifest table_name"), o.columns());
+        // An offload object holds a key and some columns: its own columns make the table.
+        return ensure(c, into, Target.parse(o.table(), "manifest table_name"), o.columns(), !o.offload());
     }
 
     /**
-     * Creates {@code into} when it does not exist: like {@code source} when that one exists and still has
-     * every one of {@code columns}, else from {@code columns} themselves. Returns the table's oid.
+     * Creates {@code into} when it does not exist: with {@code like}, like {@code source} when that one exists and
+     * still has every one of {@code columns}; else from {@code columns} themselves. Returns the table's oid.
      */
-    static long ensure(Connection c, Target into, Target source, List<Column> columns) throws SQLException {
+    static long ensure(Connection c, Target into, Target source, List<Column> columns, boolean like) throws SQLException {
         Long oid = RestoreLog.oid(c, into);
         if (oid != null) {
             return oid;
@@ -55,7 +56,7 @@ final class TableLoader {
         }
         Set<String> sourceColumns = Column.of(c, source.sql()).stream().map(Column::name)
                 .collect(Collectors.toSet());
-        String ddl = !sourceColumns.isEmpty() && sourceColumns.containsAll(columns.stream().map(Column::name).toList())
+        String ddl = like && !sourceColumns.isEmpty() && sourceColumns.containsAll(columns.stream().map(Column::name).toList())
                 ? "LIKE " + source.sql() + " INCLUDING ALL"
                 : columns.stream().map(col -> Sql.ident(col.name()) + " " + col.type()).collect(Collectors.joining(", "));
         try (Statement st = c.createStatement()) {

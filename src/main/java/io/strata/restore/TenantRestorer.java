@@ -380,7 +380,7 @@ public final class TenantRestorer {
                     st.execute("CREATE SCHEMA IF NOT EXISTS " + Sql.ident(r.intoSchema()));
                 }
             }
-            oid = TableLoader.ensure(c, into, source, t.columns());
+            oid = TableLoader.ensure(c, into, source, t.columns(), true);
         } else {
             Long found = RestoreLog.oid(c, into);
             if (found == null) {

@@ -2,6 +2,7 @@ package io.strata.status;
 
 import io.strata.figures.Due;
 import io.strata.figures.LastRun;
+import io.strata.figures.Offloaded;
 import io.strata.figures.Totals;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -15,8 +16,9 @@ import java.time.OffsetDateTime;
  * @param archived    the manifest's totals: objects (restored or not), rows, bytes, and how many were restored
  * @param failures24h batches that failed, and runs that failed before any batch, in the last 24 hours
  * @param nextRun     when the schedule fires next (in the service), null for a disabled job
- * @param kind        {@code rows} for a job that archives windows of rows, {@code tenant} for one that archives
- *                    whole tenants ({@code table} is its root table; {@code archived.tenants} counts them)
+ * @param offloaded   for a job that offloads columns, what the offloaded values took in its table; else null
+ * @param kind        {@code rows} for a job that archives windows of rows (or offloads columns), {@code tenant} for one
+ *                    that archives whole tenants ({@code table} is its root table; {@code archived.tenants} counts them)
  */
 public record JobStatus(
         String job,
@@ -29,6 +31,7 @@ public record JobStatus(
         Instant lastSuccess,
         long failures24h,
         OffsetDateTime nextRun,
+        Offloaded offloaded,
         String kind) {
 
     public boolean tenant() {

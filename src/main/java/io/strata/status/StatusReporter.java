@@ -43,14 +43,14 @@ public final class StatusReporter {
                 boolean enabled = tenantJob != null && tenantJob.enabled();
                 out.add(new JobStatus(f.job(), tenantJob == null ? null : tenantJob.qualifiedTable(), enabled, null,
                         null, f.archived(), f.lastRun(), f.lastSuccess(), f.failures24h(),
-                        enabled && tenantJob.schedule() != null ? nextRun(tenantJob.schedule(), now) : null, "tenant"));
+                        enabled && tenantJob.schedule() != null ? nextRun(tenantJob.schedule(), now) : null, null, "tenant"));
                 continue;
             }
             JobConfig cfg = config.job(f.job()).orElse(null);
             boolean enabled = cfg != null && cfg.enabled();
             out.add(new JobStatus(f.job(), cfg == null ? null : cfg.qualifiedTable(), enabled,
                     cfg == null ? null : cfg.keepText(), f.due(), f.archived(), f.lastRun(), f.lastSuccess(), f.failures24h(),
-                    enabled ? nextRun(cfg.schedule(), now) : null, "rows"));
+                    enabled ? nextRun(cfg.schedule(), now) : null, f.offloaded(), "rows"));
         }
         return new StatusReport(now.toOffsetDateTime(), config.database().shownUrl(), Sql.ident(config.schema()), out);
     }

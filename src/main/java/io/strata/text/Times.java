@@ -5,13 +5,17 @@ import io.strata.StrataException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Function;
 
-/** Times as people write them on a command line or in a console: a date, a date-time, with or without an offset. */
+/**
+ * Times as people write them on a command line or in a console: a month (its first instant), a date (its first
+ * instant), a date-time, with or without an offset.
+ */
 public final class Times {
 
     private Times() {}
@@ -26,7 +30,8 @@ public final class Times {
                 OffsetDateTime::parse,
                 s -> ZonedDateTime.parse(s).toOffsetDateTime(),
                 s -> LocalDateTime.parse(s).atZone(zone).toOffsetDateTime(),
-                s -> LocalDate.parse(s).atStartOfDay(zone).toOffsetDateTime());
+                s -> LocalDate.parse(s).atStartOfDay(zone).toOffsetDateTime(),
+                s -> YearMonth.parse(s).atDay(1).atStartOfDay(zone).toOffsetDateTime());
         for (Function<String, OffsetDateTime> f : forms) {
             try {
                 return f.apply(v);
@@ -35,6 +40,7 @@ public final class Times {
             }
         }
         throw new StrataException(ErrorCode.BAD_ARGUMENT, "--" + option + " " + value + ": not a date or time; use"
-                + " 2026-11-01, 2026-11-01T03:00 or 2026-11-01T03:00+01:00 (without an offset, in the job's zone, " + zone + ")");
+                + " 2026-11 (the month's first instant), 2026-11-01, 2026-11-01T03:00 or 2026-11-01T03:00+01:00 (without an"
+                + " offset, in the job's zone, " + zone + ")");
     }
 }

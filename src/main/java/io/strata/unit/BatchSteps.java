@@ -38,7 +38,7 @@ public final class BatchSteps {
 
     private final Database database;
     private final S3Storage storage;
-    private final UnitExport kind;
+    private final UnitKinds kinds;
     private final Path tempDir;
     private final int gzipLevel;
     private final BooleanSupplier stopping;
@@ -47,14 +47,14 @@ public final class BatchSteps {
     private final ObjectRecords records;
 
     /**
-     * @param kind         what the units of these jobs export and change
+     * @param kinds        what the units of each job export and change
      * @param installation this installation's id (Strata's schema holds it), written into each object's metadata
      */
-    public BatchSteps(Database database, S3Storage storage, UnitExport kind, String schema, String prefix, Path tempDir,
+    public BatchSteps(Database database, S3Storage storage, UnitKinds kinds, String schema, String prefix, Path tempDir,
             int gzipLevel, BooleanSupplier stopping, String installation) {
         this.database = database;
         this.storage = storage;
-        this.kind = kind;
+        this.kinds = kinds;
         this.tempDir = tempDir;
         this.gzipLevel = gzipLevel;
         this.stopping = stopping;
@@ -81,7 +81,7 @@ public final class BatchSteps {
                 tx.close();
                 return ended(p, run, started, BatchResult.Status.LOCKED, "another instance holds this partition");
             }
-            if (kind.alreadyExported(tx, p)) {
+            if (kinds.of(p.job()).alreadyExported(tx, p)) {
                 tx.close();
                 return ended(p, run, started, BatchResult.Status.EMPTY, "already exported");
             }
@@ -108,6 +108,7 @@ public final class BatchSteps {
 
     private Batch.Exported write(UnitTransaction tx, Partition p, RunContext run, Path file, long started)
             throws SQLException, IOException {
+        UnitExport kind = kinds.of(p.job());
         CountingOutputStream gz;
         CountingOutputStream raw;
         long rows;
@@ -187,9 +188,9 @@ public final class BatchSteps {
     public BatchResult recordAndCommit(VerifiedBatch v) throws IOException, SQLException {
         Batch b = v.batch();
         String sidecar = ObjectKeys.sidecarKey(b.key());
-        storage.putJson(sidecar, records.sidecar(v));
+        storage.putJson(sidecar, records.sidecar(v, kinds.of(b.partition().job())));
         storage.durable(sidecar);
-        records.insertManifest(v);
+        records.insertManifest(v, kinds.of(b.partition().job()));
         keys.end(b.tx(), b.key());
         b.tx().commit();
         return end(b, BatchResult.Status.ARCHIVED, null).ended();

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.Version;
 import io.strata.db.Sql;
 import io.strata.export.Partition;
-import io.strata.export.TableInfo;
 import io.strata.text.Json;
 import java.io.IOException;
 import java.sql.PreparedStatement;
@@ -30,13 +29,19 @@ final class ObjectRecords {
         this.bucket = bucket;
     }
 
-    void insertManifest(VerifiedBatch v) throws SQLException {
+    /**
+     * Inserts the object's manifest row, with the id the unit reserved when it did ({@link UnitTransaction#manifestId}),
+     * its kind, and what its change freed in the source ({@code source_bytes}) when the kind measures it.
+     */
+    void insertManifest(VerifiedBatch v, UnitExport kind) throws SQLException {
         Batch w = v.batch();
         Partition p = w.partition();
+        Long id = w.tx().reservedManifestId();
+        Long sourceBytes = kind.sourceBytes(w.tx());
         String sql = "INSERT INTO " + schema + ".manifest (job, table_name, tenant, window_start, window_end, chunk,"
                 + " bucket, object_key, format, columns, row_count, raw_bytes, gzip_bytes, sha256, deleted, export_ms,"
-                + " upload_ms, verify_ms, run_id, format_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?)";
+                + " upload_ms, verify_ms, run_id, format_version, kind, source_bytes, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, nextval(pg_get_serial_sequence(?, 'id'))))";
         try (PreparedStatement ps = w.tx().connection().prepareStatement(sql)) {
             ps.setString(1, p.job().name());
             ps.setString(2, p.job().qualifiedTable());
@@ -47,7 +52,7 @@ final class ObjectRecords {
             ps.setString(7, bucket);
             ps.setString(8, w.key());
             ps.setString(9, p.job().format().extension());
-            ps.setString(10, columnsJson(w.table()).toString());
+            ps.setString(10, columnsJson(kind.columns(p, w.table())).toString());
             ps.setLong(11, w.exported().rows());
             ps.setLong(12, w.exported().rawBytes());
             ps.setLong(13, w.exported().gzipBytes());
@@ -58,13 +63,17 @@ final class ObjectRecords {
             ps.setLong(18, v.verifyMs());
             ps.setLong(19, w.runId());
             ps.setInt(20, p.job().format().version());
+            ps.setString(21, kind.kind());
+            ps.setObject(22, sourceBytes, java.sql.Types.BIGINT);
+            ps.setObject(23, id, java.sql.Types.BIGINT);
+            ps.setString(24, schema + ".manifest");
             ps.executeUpdate();
         }
     }
 
-    private static ArrayNode columnsJson(TableInfo table) {
+    private static ArrayNode columnsJson(java.util.List<Column> columns) {
         ArrayNode cols = JSON.createArrayNode();
-        for (Column c : table.columns()) {
+        for (Column c : columns) {
             ObjectNode col = cols.addObject().put("name", c.name()).put("type", c.type());
             if (c.generated()) {
                 col.put("generated", true);
@@ -80,7 +89,7 @@ final class ObjectRecords {
     }
 
     /** The sidecar: enough to restore the object with nothing but the bucket. */
-    byte[] sidecar(VerifiedBatch v) throws IOException {
+    byte[] sidecar(VerifiedBatch v, UnitExport kind) throws IOException {
         Batch w = v.batch();
         Partition p = w.partition();
         ObjectNode s = JSON.createObjectNode();
@@ -95,10 +104,19 @@ final class ObjectRecords {
                 .put("chunk", w.claim().chunk())
                 .put("format", p.job().format().extension())
                 .put("formatVersion", p.job().format().version())
-                .put("compression", "gzip");
-        s.set("columns", columnsJson(w.table()));
+                .put("compression", "gzip")
+                .put("kind", kind.kind());
+        if (p.job().offloads()) {
+            ObjectNode o = s.putObject("offload").put("key", p.job().offload().key());
+            p.job().offload().columns().forEach(o.putArray("columns")::add);
+            o.put("flagColumn", p.job().offload().flagColumn()).put("refColumn", p.job().offload().refColumn());
+            if (w.tx().reservedManifestId() != null) {
+                s.put("manifestId", w.tx().reservedManifestId());
+            }
+        }
+        s.set("columns", columnsJson(kind.columns(p, w.table())));
         s.put("rows", w.exported().rows()).put("rawBytes", w.exported().rawBytes()).put("bytes", w.exported().gzipBytes()).put("sha256", v.sha256())
-                .put("deletedFromSource", p.job().delete()).put("archivedAt", Instant.now().toString());
+                .put("deletedFromSource", p.job().delete() && !p.job().offloads()).put("archivedAt", Instant.now().toString());
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(s);
     }
 }

@@ -1,10 +1,12 @@
 package io.strata.unit;
 
+import io.strata.db.Column;
 import io.strata.export.Partition;
 import io.strata.export.TableInfo;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * What a kind of archive does inside a unit's transaction: write the unit's data and make its change to the
@@ -22,4 +24,22 @@ public interface UnitExport {
 
     /** True when the unit was exported before and is not to be exported again (export-only jobs). */
     boolean alreadyExported(UnitTransaction tx, Partition p) throws SQLException;
+
+    /** The manifest's {@code kind} of the objects: {@code rows}, {@code offload}, {@code tenant}. */
+    default String kind() {
+        return "rows";
+    }
+
+    /** The columns the object holds, in its order (the manifest and the sidecar record them). */
+    default List<Column> columns(Partition p, TableInfo table) {
+        return table.columns();
+    }
+
+    /**
+     * What the unit's change frees in the source table, in bytes as PostgreSQL stores them (TOAST included),
+     * read in the unit's transaction after {@link #export}; null when the kind does not measure it.
+     */
+    default Long sourceBytes(UnitTransaction tx) throws SQLException {
+        return null;
+    }
 }

@@ -2,6 +2,7 @@ package io.strata.unit;
 
 import io.strata.storage.Digests;
 import io.strata.db.Database;
+import io.strata.db.Sql;
 import io.strata.storage.S3Storage;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -18,6 +19,7 @@ import java.sql.Statement;
 public final class UnitTransaction implements AutoCloseable {
 
     private final Connection connection;
+    private Long manifestId;
     private boolean committed;
     private boolean closed;
 
@@ -55,6 +57,29 @@ public final class UnitTransaction implements AutoCloseable {
                 return rs.getBoolean(1);
             }
         }
+    }
+
+    /**
+     * Reserves the id of the manifest row this unit will insert, from the manifest's own sequence, so that a
+     * statement of the unit can write it into the source (an offload's ref column) before the row exists.
+     * The same id on every call; the manifest row is inserted with it.
+     */
+    public long manifestId(String schema) throws SQLException {
+        if (manifestId == null) {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT nextval(pg_get_serial_sequence(?, 'id'))")) {
+                ps.setString(1, Sql.ident(schema) + ".manifest");
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    manifestId = rs.getLong(1);
+                }
+            }
+        }
+        return manifestId;
+    }
+
+    /** The manifest id {@link #manifestId} reserved, or null when none was. */
+    Long reservedManifestId() {
+        return manifestId;
     }
 
     /** The first 64 bits of the name's SHA-256: the same lock in every instance. */

@@ -6,6 +6,7 @@ import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
 import io.strata.db.Database;
 import io.strata.export.ObjectKeys;
+import io.strata.export.Window;
 import io.strata.format.Malformed;
 import io.strata.format.RowCounter;
 import io.strata.manifest.ManifestEntry;
@@ -21,10 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -41,7 +40,6 @@ import java.util.zip.ZipFile;
  */
 public final class Verifier {
 
-    private static final DateTimeFormatter LABEL = DateTimeFormatter.ofPattern("yyyyMMddHH[mm]");
 
     private final Database database;
     private final S3Storage storage;
@@ -190,9 +188,10 @@ public final class Verifier {
     /** True when the window a key names overlaps the range verified (every window, without one). */
     private boolean inRange(String job, String label, VerifyRequest r) {
         JobConfig cfg = config.job(job).orElse(null);
-        LocalDateTime start = LocalDateTime.parse(label, LABEL);
-        OffsetDateTime from = start.atZone(cfg == null ? config.zone() : cfg.zone()).toOffsetDateTime();
-        OffsetDateTime to = from.plus(cfg == null ? Duration.ofHours(1) : cfg.batch());
+        Window w = Window.ofLabel(label, cfg == null ? null : cfg.batch());
+        ZoneId zone = cfg == null ? config.zone() : cfg.zone();
+        OffsetDateTime from = w.startAt(zone);
+        OffsetDateTime to = w.endAt(zone);
         return (r.from() == null || to.isAfter(r.from())) && (r.to() == null || from.isBefore(r.to()));
     }
 

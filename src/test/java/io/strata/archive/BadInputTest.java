@@ -8,6 +8,7 @@ import io.strata.testing.TestEnv;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -99,6 +100,51 @@ class BadInputTest extends StrataTestCase {
     @Test
     void batchThatDoesNotDivideADayIsRefused() {
         assertBadInput(archiveWith(jobs(JOB + "    batch: PT7H\n")), "strata.jobs[0].batch");
+    }
+
+    @Test
+    void batchThatIsNeitherADivisorOfADayNorAWeekOrMonthListsWhatIsAccepted() {
+        for (String batch : List.of("P2W", "P2M", "P1Y", "P7D")) {
+            Path cfg = jobs(JOB + "    batch: " + batch + "\n");
+            assertBadInput(archiveWith(cfg), cfg.toString(), "strata.jobs[0].batch", "\"" + batch + "\"", "PT1H", "P1D",
+                    "P1W", "P1M");
+        }
+    }
+
+    @Test
+    void monthBatchWithAKeepOfHoursIsRefused() {
+        Path cfg = jobs(JOB.replace("keep: P2D", "keep: PT5H") + "    batch: P1M\n");
+        assertBadInput(archiveWith(cfg), "CONFIG_INVALID", cfg.toString(), "strata.jobs[0].keep", "\"PT5H\"",
+                "whole months, weeks or days", "P1M");
+        cfg = jobs(JOB.replace("keep: P2D", "keep: P1DT12H") + "    batch: P1W\n");
+        assertBadInput(archiveWith(cfg), "strata.jobs[0].keep", "\"P1DT12H\"", "P1W");
+    }
+
+    @Test
+    void monthBatchWithAZeroKeepIsRefused() {
+        Path cfg = jobs(JOB.replace("keep: P2D", "keep: P0M") + "    batch: P1M\n");
+        assertBadInput(archiveWith(cfg), "CONFIG_INVALID", cfg.toString(), "strata.jobs[0].keep", "\"P0M\"", "zero");
+    }
+
+    @Test
+    void timestampUnitOnATimestampColumnIsRefused() {
+        Path cfg = jobs(JOB + "    timestampUnit: seconds\n");
+        assertBadInput(archiveWith(cfg), "CONFIG_INVALID", cfg.toString(), "strata.jobs[0].timestampUnit", "\"seconds\"",
+                "timestamp with time zone");
+    }
+
+    @Test
+    void integerTimestampColumnWithoutTimestampUnitIsRefused() {
+        Path cfg = jobs(JOB.replace("timestampColumn: at", "timestampColumn: id"));
+        assertBadInput(archiveWith(cfg), "CONFIG_INVALID", cfg.toString(), "strata.jobs[0].timestampUnit", "bigint",
+                "seconds or milliseconds");
+    }
+
+    @Test
+    void unknownTimestampUnitNamesTheKey() {
+        Path cfg = jobs(JOB.replace("timestampColumn: at", "timestampColumn: id") + "    timestampUnit: hours\n");
+        assertBadInput(archiveWith(cfg), "CONFIG_INVALID", cfg.toString(), "strata.jobs[0].timestampUnit", "\"hours\"",
+                "seconds or milliseconds");
     }
 
     @Test

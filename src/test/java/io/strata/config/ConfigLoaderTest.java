@@ -45,7 +45,7 @@ class ConfigLoaderTest {
         JobConfig j = c.jobs().get(0);
         assertEquals("public", j.schema());
         assertEquals(Period.ofMonths(3), j.keepPeriod());
-        assertEquals(Duration.ofHours(1), j.batch());
+        assertEquals(WindowSize.of(Duration.ofHours(1)), j.batch());
         assertEquals(JobConfig.Format.CSV, j.format());
         assertTrue(j.delete() && j.enabled());
         assertEquals(2, j.concurrency());

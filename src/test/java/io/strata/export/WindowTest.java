@@ -4,6 +4,7 @@ import io.strata.db.Sql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.strata.config.JobConfig;
+import io.strata.config.WindowSize;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -45,8 +46,9 @@ class WindowTest {
 
     @Test
     void cutoffIsTheStartOfTheWindowHoldingNowMinusKeep() {
-        JobConfig job = new JobConfig("j", "public", "t", "at", "P2D", Duration.ofDays(2), null, Duration.ofHours(1),
-                JobConfig.Format.CSV, "0 0 3 * * ?", null, true, true, 1, ZoneId.of("UTC"), List.of());
+        JobConfig job = new JobConfig("j", "public", "t", "at", "P2D", Duration.ofDays(2), null,
+                WindowSize.of(Duration.ofHours(1)), JobConfig.Format.CSV, "0 0 3 * * ?", null, true, true, 1, ZoneId.of("UTC"),
+                List.of(), null, null);
         ZonedDateTime now = ZonedDateTime.of(2026, 11, 21, 16, 45, 0, 0, ZoneId.of("UTC"));
         assertEquals(LocalDateTime.of(2026, 11, 19, 16, 0), PartitionFinder.cutoff(job, now));
     }

@@ -21,7 +21,7 @@ class AlertsTest {
     static Report.Job job(String schedule, LastRun last, Due due, Runs runs) {
         Totals none = new Totals(0, 0, 0, 0, 0, 0, 0);
         return new Report.Job("j", "s.t", true, "P2D", "PT1H", schedule, none, due, null, new Report.Storage(0, 0, 0), last,
-                runs == null ? null : runs.lastSuccess(), runs == null ? null : runs.first());
+                runs == null ? null : runs.lastSuccess(), runs == null ? null : runs.first(), null);
     }
 
     static LastRun run(String status) {

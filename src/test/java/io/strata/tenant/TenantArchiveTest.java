@@ -182,4 +182,40 @@ class TenantArchiveTest extends StrataTestCase {
         assertEquals(0, TestEnv.count("SELECT count(*) FROM tn.schools WHERE id IN (11, 12)"));
         SchoolsFixture.assertEveryRowInItsTableOrOneBundle(bundles());
     }
+
+    @Test
+    void aJsonlBundleHoldsJsonLinesEntriesAndItsTestRestoreGivesBackTheSameRows() throws Exception {
+        config = config().extraYaml(SchoolsFixture.databasesYaml())
+                .jobsYaml(SchoolsFixture.jobYaml("") + "    format: jsonl\n").write(dir.resolve("jsonl"));
+        TestEnv.Run run = archive("--job", "schools", "--tenant", "12");
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(1, TestEnv.count("SELECT count(*) FROM " + schema() + ".manifest WHERE format = 'jsonl' AND format_version = 2"
+                + " AND test_restore_ms IS NOT NULL"));
+        try (ZipFile z = new ZipFile(object("schools/12/schools-12-c1.zip").toFile())) {
+            String donations = new String(z.getInputStream(z.getEntry("tables/main/tn.donations.jsonl")).readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(1 + 3 + 12, donations.lines().count(), donations);
+            assertTrue(donations.contains("\"note\":{\"by\": \"fair\"}") || donations.contains("\"note\":{\"by\":\"fair\"}"),
+                    donations);
+            assertTrue(donations.contains("\"note\":null"), "JSON null stays apart from SQL NULL: " + donations);
+        }
+        assertEquals(0, TestEnv.count("SELECT count(*) FROM tn.classrooms WHERE school_id = 12"));
+    }
+
+    @Test
+    void aBundleThatDoesNotRestoreFailsItsTenantBeforeAnyDelete() throws Exception {
+        // A row the table holds but would refuse today: a domain constraint added NOT VALID after it was written.
+        TestEnv.sql("CREATE DOMAIN tn.seats AS integer", "ALTER TABLE tn.classrooms ADD COLUMN seats tn.seats",
+                "UPDATE tn.classrooms SET seats = -1 WHERE id = 132",
+                "ALTER DOMAIN tn.seats ADD CONSTRAINT seats_positive CHECK (VALUE > 0) NOT VALID");
+        SchoolsFixture.snapshot();
+        TestEnv.Run run = archive("--job", "schools", "--tenant", "13", "--tenant", "14");
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.out().contains("schools tenant 13: TEST_RESTORE_FAILED") && run.out().contains("main:tn.classrooms"),
+                run.out());
+        assertEquals(List.of("schools/14/schools-14-c1.zip"), SchoolsFixture.keys(schema()), "school 14 archived all the same");
+        assertEquals(1, TestEnv.count("SELECT count(*) FROM tn.schools WHERE id = 13"));
+        SchoolsFixture.assertEveryRowInItsTableOrOneBundle(bundles());
+        assertEquals(3, TestEnv.count("SELECT count(*) FROM tn.classrooms WHERE school_id = 13"), "nothing of school 13 deleted");
+    }
 }

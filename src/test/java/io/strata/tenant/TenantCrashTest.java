@@ -131,4 +131,37 @@ class TenantCrashTest extends StrataTestCase {
         assertEquals(0, SchoolsFixture.shardCount("SELECT count(*) FROM tn.enrollments WHERE classroom_id / 10 = 13"));
         assertTrue(Files.exists(object(keys.get(0))));
     }
+
+    @org.junit.jupiter.api.Test
+    void aRowThatChangedBetweenTheCommitsAndTheCompletionStaysWithTheRowItReferences() throws Exception {
+        Path config = config().extraYaml(SchoolsFixture.databasesYaml()).jobsYaml(SchoolsFixture.jobYaml("")).write(dir);
+        locker = SchoolsFixture.connect(true);
+        locker.setAutoCommit(false);
+        int lockerPid;
+        try (Statement st = locker.createStatement()) {
+            ResultSet rs = st.executeQuery("SELECT pg_backend_pid()");
+            rs.next();
+            lockerPid = rs.getInt(1);
+            st.execute("LOCK TABLE tn.attempts IN SHARE MODE");
+        }
+        child = Child.start(dir.resolve("killed.log"), "--config", config.toString(), "archive", "--job", "schools",
+                "--tenant", "13");
+        Await.until("the shard's DELETE to wait for the test's lock", WAIT, () -> SchoolsFixture.shardCount(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM%'"
+                        + " AND " + lockerPid + " = ANY (pg_blocking_pids(pid))") == 1, child::log);
+        child.kill();
+        locker.rollback();
+        Await.noStrataBackends(WAIT, child::log);
+        SchoolsFixture.shard("UPDATE tn.attempts SET answer = 'changed after the bundle' WHERE id = 13111");
+
+        TestEnv.Run next = TestEnv.cli("--config", config.toString(), "verify");
+        assertTrue(next.err().contains("Completed 1 pending tenant delete(s): 22 row(s) deleted")
+                || next.out().contains("Completed 1 pending tenant delete(s): 22 row(s) deleted"), next.toString());
+        assertEquals(0, TestEnv.count("SELECT count(*) FROM " + schema() + ".tenant_pending"));
+        assertEquals(List.of(13111L), List.of(SchoolsFixture.shardCount(
+                "SELECT min(id) FROM tn.attempts WHERE enrollment_id / 100 = 13")), "the changed attempt stays");
+        assertEquals(1, SchoolsFixture.shardCount("SELECT count(*) FROM tn.attempts WHERE enrollment_id / 100 = 13"));
+        assertEquals(1, SchoolsFixture.shardCount("SELECT count(*) FROM tn.enrollments WHERE classroom_id / 10 = 13"),
+                "with the enrollment it references; the other five went");
+    }
 }

@@ -67,7 +67,7 @@ public final class RowsExport implements UnitExport {
      * transaction, set through a bound parameter: whatever it holds (quotes, backslashes, under any
      * {@code standard_conforming_strings}), it stays a value.
      */
-    static void bindTenant(Connection c, Partition p) throws SQLException {
+    public static void bindTenant(Connection c, Partition p) throws SQLException {
         if (p.tenantSplit() && p.tenant() != null) {
             try (PreparedStatement ps = c.prepareStatement("SELECT set_config('" + TENANT_SETTING + "', ?, true)")) {
                 ps.setString(1, p.tenant());
@@ -77,12 +77,12 @@ public final class RowsExport implements UnitExport {
     }
 
     /** The partition's rows: its window, and its tenant when the job splits by tenant. */
-    static StringBuilder partitionRows(Partition p, TableInfo table) {
+    public static StringBuilder partitionRows(Partition p, TableInfo table) {
         JobConfig job = p.job();
         String ts = Sql.ident(job.timestampColumn());
         StringBuilder where = new StringBuilder()
-                .append(ts).append(" >= ").append(Sql.timestamp(p.window().start(), job.zone(), table.timestampHasZone()))
-                .append(" AND ").append(ts).append(" < ").append(Sql.timestamp(p.window().end(), job.zone(), table.timestampHasZone()));
+                .append(ts).append(" >= ").append(table.timeLiteral(p.window().start(), job.zone()))
+                .append(" AND ").append(ts).append(" < ").append(table.timeLiteral(p.window().end(), job.zone()));
         if (p.tenantSplit()) {
             // The tenant's value is data: it reaches the statement as a setting bound by bindTenant, never as text.
             String tenant = Sql.ident(job.tenantColumn());

@@ -4,6 +4,7 @@ import io.strata.config.TenantJobConfig;
 import io.strata.db.Column;
 import io.strata.db.Database;
 import io.strata.db.Sql;
+import io.strata.text.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -103,8 +104,9 @@ public final class PendingDeletes {
      * Completes every pending delete: per bundle and database, in one transaction there, children first (the reverse
      * of the order they were recorded in), the rows of its keys whose digest is still the archived one are deleted;
      * that commits, then the pending rows go. Idempotent: a crash anywhere in it is completed by the next call.
-     * Pending rows of a database this configuration does not name, or whose delete fails (a row that changed since
-     * is still referenced), are left and logged.
+     * A row that changed since the bundle stays, and so does a row that one of those still references (the delete
+     * falls back to one key at a time on a foreign-key refusal). Pending rows of a database this configuration does not
+     * name, or whose delete fails otherwise, are left and logged.
      */
     public synchronized Completed complete() throws SQLException {
         int done = 0;
@@ -138,7 +140,7 @@ public final class PendingDeletes {
                         ids.add((Long) p[0]);
                     }
                     c.commit();
-                } catch (SQLException e) {
+                } catch (SQLException | java.io.IOException e) {
                     c.rollback();
                     LOG.warn("pending deletes {} in {} could not complete, left for the next run: {}", g.getKey(), dbName,
                             e.getMessage());
@@ -160,7 +162,7 @@ public final class PendingDeletes {
         return new Completed(done, deleted, changed);
     }
 
-    private long deleteKeys(Connection c, long id, String tableName, List<String> key) throws SQLException {
+    private long deleteKeys(Connection c, long id, String tableName, List<String> key) throws SQLException, java.io.IOException {
         String keys;
         try (Connection m = databases.get(TenantJobConfig.MAIN).connection();
                 PreparedStatement ps = m.prepareStatement("SELECT keys::text FROM " + schema + ".tenant_pending WHERE id = ?")) {
@@ -183,10 +185,32 @@ public final class PendingDeletes {
             sql.append("strata_t.").append(Sql.ident(k)).append(" = CAST(e->>").append(i).append(" AS ").append(type).append(") AND ");
         }
         sql.append("hashtextextended(strata_t::text, 0) = CAST(e->>").append(key.size()).append(" AS bigint)");
+        java.sql.Savepoint all = c.setSavepoint();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setString(1, keys);
             return ps.executeUpdate();
+        } catch (SQLException e) {
+            if (!"23503".equals(e.getSQLState())) {
+                throw e;
+            }
+            // A row that changed since the bundle stayed, and still references some of these: they stay too.
+            c.rollback(all);
         }
+        long n = 0;
+        for (com.fasterxml.jackson.databind.JsonNode one : Json.mapper().readTree(keys)) {
+            java.sql.Savepoint row = c.setSavepoint();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                ps.setString(1, "[" + one + "]");
+                n += ps.executeUpdate();
+                c.releaseSavepoint(row);
+            } catch (SQLException e) {
+                if (!"23503".equals(e.getSQLState())) {
+                    throw e;
+                }
+                c.rollback(row);
+            }
+        }
+        return n;
     }
 
     private static List<String> readKey(String json) {

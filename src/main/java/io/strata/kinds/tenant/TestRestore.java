@@ -50,6 +50,9 @@ final class TestRestore {
                 try (InputStream in = zip.getInputStream(entry)) {
                     loaded = EntryLoader.load(c, new Target("pg_temp", name), t.columns(), b.plan.job().format().extension(),
                             b.plan.job().format().version(), in, b.key + "!" + e.name);
+                } catch (java.sql.SQLException | java.io.IOException | RuntimeException x) {
+                    throw new StrataException(ErrorCode.TEST_RESTORE_FAILED, b.key + ": the test restore of " + t.id()
+                            + " failed, nothing was deleted: " + x.getMessage(), x);
                 }
                 String digest;
                 try (Statement st = c.createStatement();
