@@ -181,6 +181,21 @@ class TenantRestoreTest extends StrataTestCase {
         assertEquals(before, digests("tr"), "nothing loaded twice");
     }
 
+    /** JSON lines: every entry of the bundle loads in one transaction per database (a temp table per entry). */
+    @Test
+    void aJsonLinesBundleComesBackWhole() throws Exception {
+        String yaml = Files.readString(config).replace("    tenant:\n", "    format: jsonl\n    tenant:\n");
+        assertTrue(yaml.contains("format: jsonl"), yaml);
+        Files.writeString(config, yaml);
+        TestEnv.sql("UPDATE tr.donations SET note = NULL WHERE amount = 7 AND school_id = 13");
+        Map<String, String> before = digests("tr");
+        archive("13");
+        assertEquals(List.of("jsonl"), TestEnv.column("SELECT format FROM " + schema() + ".manifest"));
+        TestEnv.Run run = strata("restore", "--job", "schools", "--tenant", "13");
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(before, digests("tr"), "JSON null and SQL NULL, generated and identity columns as they were");
+    }
+
     @Test
     void intoSchemaLoadsCopiesInEachDatabaseAndOnlyOnce() {
         archive("14");
