@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings a whole tenant back (README, "Restoring a tenant"; docs/tenants.md, "Restore"): every manifested
  * bundle of the tenant, in chunk order, each downloaded while its SHA-256 is computed and compared with the
- * manifest before anything is loaded; then each bundle's tables in its load order (parents first), each into
- * its own database, each entry's SHA-256 compared with bundle.json as it loads.
+ * manifest before anything is loaded; then, newest chunk first, each bundle's tables in its load order (parents
+ * first), each into its own database, each entry's SHA-256 compared with bundle.json as it loads.
  *
  * <p>All or nothing per tenant: one transaction per database for all of the tenant's bundles. The other
  * databases commit first, each with a record of what it loaded ({@code restore_entry} in Strata's schema of
@@ -273,7 +273,12 @@ public final class TenantRestorer {
             try {
                 Connection mc = tx.get(MAIN);
                 List<ManifestEntry> load = lock(mc, r, todo, bundles, t0);
-                for (ManifestEntry o : load) {
+                // The newest chunk first: a row archived in two chunks (deleted, written again, archived again) comes
+                // back as it was last; and a parent of a later chunk's row is in that chunk or was still in its
+                // table then, while an earlier chunk's row may have a parent that was kept then and archived later.
+                List<ManifestEntry> newestFirst = new ArrayList<>(load);
+                newestFirst.sort(Comparator.comparingInt(ManifestEntry::chunk).reversed());
+                for (ManifestEntry o : newestFirst) {
                     current = o;
                     BundleJson b = read.get(o.id());
                     try (ZipFile zip = new ZipFile(files.get(o.id()).toFile())) {

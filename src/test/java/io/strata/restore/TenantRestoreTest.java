@@ -181,6 +181,29 @@ class TenantRestoreTest extends StrataTestCase {
         assertEquals(before, digests("tr"), "nothing loaded twice");
     }
 
+    /**
+     * A school archived, written again and archived again (chunk 2): both chunks come back in one restore, the newest
+     * first, so a row in both is as it was last.
+     */
+    @Test
+    void twoChunksComeBackTogetherAndARowInBothIsAsItWasLast() {
+        archive("13");
+        TestEnv.sql("INSERT INTO tr.schools VALUES (13, 3, 'School 13 reopened')",
+                "INSERT INTO tr.classrooms VALUES (139, 13, 'Room 9')");
+        shard("INSERT INTO tr.enrollments VALUES (1391, 139, now())");
+        Map<String, String> reopened = digests("tr");
+        archive("13");
+        assertEquals("13=archived,13=archived", state());
+        TestEnv.Run run = strata("restore", "--job", "schools", "--tenant", "13");
+        assertEquals(0, run.exit(), run.toString());
+        assertTrue(run.out().indexOf(" c2 ") < run.out().indexOf(" c1 "), run.out());
+        assertEquals("13=restored,13=restored", state());
+        assertEquals(List.of("School 13 reopened"), TestEnv.column("SELECT name FROM tr.schools WHERE id = 13"));
+        assertEquals(4, TestEnv.count("SELECT count(*) FROM tr.classrooms WHERE school_id = 13"), "both chunks' classrooms");
+        assertEquals(7, shardCount("SELECT count(*) FROM tr.enrollments WHERE classroom_id / 10 = 13"));
+        assertNotEquals(reopened, digests("tr"), "chunk 1's rows are back too");
+    }
+
     /** JSON lines: every entry of the bundle loads in one transaction per database (a temp table per entry). */
     @Test
     void aJsonLinesBundleComesBackWhole() throws Exception {
