@@ -77,6 +77,16 @@ final class SchoolsFixture {
         shard("DROP SCHEMA IF EXISTS tn CASCADE");
     }
 
+    /** Drops the second database (after a test class: every Strata connection to it is closed by then). */
+    static void dropDatabase() {
+        try (Connection c = DriverManager.getConnection(TestEnv.SERVER + "postgres", TestEnv.USER, "");
+                Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + SHARD_DB + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
     static String jobYaml(String extraTableYaml) {
         return "  - name: schools\n"
                 + "    tenant:\n"

@@ -37,6 +37,11 @@ class TenantArchiveTest extends StrataTestCase {
         config = config().extraYaml(SchoolsFixture.databasesYaml()).jobsYaml(SchoolsFixture.jobYaml("")).write(dir);
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void dropShardDatabase() {
+        SchoolsFixture.dropDatabase();
+    }
+
     @AfterEach
     void dropShard() {
         SchoolsFixture.drop();

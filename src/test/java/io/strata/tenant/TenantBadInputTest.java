@@ -28,6 +28,11 @@ class TenantBadInputTest extends StrataTestCase {
         SchoolsFixture.snapshot();
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void dropShardDatabase() {
+        SchoolsFixture.dropDatabase();
+    }
+
     @AfterEach
     void dropShard() {
         SchoolsFixture.drop();

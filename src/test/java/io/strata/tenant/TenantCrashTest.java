@@ -46,6 +46,11 @@ class TenantCrashTest extends StrataTestCase {
         proxy = new HoldingProxy(s3.port());
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void dropShardDatabase() {
+        SchoolsFixture.dropDatabase();
+    }
+
     @AfterEach
     void tearDown() throws Exception {
         if (child != null) {
