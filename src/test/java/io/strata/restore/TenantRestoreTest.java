@@ -104,6 +104,15 @@ class TenantRestoreTest extends StrataTestCase {
                 .write(dir);
     }
 
+    /** The second database goes after the class (every Strata connection to it is closed by then). */
+    @org.junit.jupiter.api.AfterAll
+    static void dropShardDatabase() throws SQLException {
+        try (Connection c = DriverManager.getConnection(TestEnv.SERVER + "postgres", TestEnv.USER, "");
+                Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + SHARD_DB + " WITH (FORCE)");
+        }
+    }
+
     @AfterEach
     void dropShard() {
         shard("DROP SCHEMA IF EXISTS tr CASCADE", "DROP SCHEMA IF EXISTS tr_copy CASCADE",

@@ -35,6 +35,11 @@ class TenantRestoreScaleTest extends StrataTestCase {
         config = config().extraYaml(SchoolsFixture.databasesYaml()).jobsYaml(SchoolsFixture.jobYaml("")).write(dir);
     }
 
+    @org.junit.jupiter.api.AfterAll
+    static void dropShardDatabase() {
+        SchoolsFixture.dropDatabase();
+    }
+
     @AfterEach
     void dropShard() {
         SchoolsFixture.drop();
