@@ -65,6 +65,10 @@ public final class Instance implements AutoCloseable {
     private JobRunner runner;
     private Strata strata;
     private TenantRunner tenantRunner;
+    /** The tenant jobs' databases by name ({@code main} included). */
+    private Map<String, Database> tenantDatabases = Map.of();
+    /** The other databases of strata.databases that a tenant restore opened. */
+    private final Map<String, Database> restoreDatabases = new java.util.HashMap<>();
     private volatile boolean stopRequested;
 
     private Instance(StrataConfig config) {
@@ -117,8 +121,8 @@ public final class Instance implements AutoCloseable {
         StrataMetrics metrics = mode == Mode.SERVICE
                 ? new StrataMetrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), jobs.asMap().keySet()) : null;
         TenantSteps tenantSteps = tenants(installation);
-        main = new Wiring(config, mode, closeables).start(database, storage, jobs, runner, installation, this::stopping,
-                metrics, tenantSteps, new TenantSchedule(tenantRunner));
+        main = new Wiring(config, mode, closeables, this::database).start(database, storage, jobs, runner, installation,
+                this::stopping, metrics, tenantSteps, new TenantSchedule(tenantRunner));
         Routes routes = new Routes(main.getCamelContext(), storage);
         closeables.add(routes);
         // The service keeps the objects it read for GET /strata/jobs/{job}/rows/{key}; a command keeps none.
@@ -158,7 +162,30 @@ public final class Instance implements AutoCloseable {
         TenantSteps steps = new TenantSteps(databases, storage, plans, config.schema(), config.s3().prefix(),
                 config.tempDir(), config.gzipLevel(), installation, this::stopping);
         tenantRunner = new TenantRunner(databases, plans, steps.pending(), config.schema());
+        tenantDatabases = databases;
         return steps;
+    }
+
+    /**
+     * The database of this name in strata.databases ({@code main}: strata.database): the tenant jobs' pool, or one
+     * opened on first use (a restore of a bundle whose job is gone from the file); null when the file names none.
+     */
+    private Database database(String name) {
+        Database d = tenantDatabases.get(name);
+        if (d != null) {
+            return d;
+        }
+        StrataConfig.DatabaseConfig db = config.databases().get(name);
+        if (db == null) {
+            return null;
+        }
+        synchronized (restoreDatabases) {
+            return restoreDatabases.computeIfAbsent(name, n -> {
+                Database opened = Database.open(db);
+                closeables.add(opened);
+                return opened;
+            });
+        }
     }
 
     private S3Storage startStorage() {

@@ -21,6 +21,7 @@ import io.strata.management.StrataMetrics;
 import io.strata.report.ReportBuilder;
 import io.strata.report.ReportStore;
 import io.strata.restore.Restorer;
+import io.strata.restore.TenantRestorer;
 import io.strata.storage.S3Storage;
 import io.strata.verify.Verifier;
 import java.sql.Connection;
@@ -32,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ManagementStatisticsLevel;
@@ -48,11 +50,14 @@ final class Wiring {
     private final StrataConfig config;
     private final Instance.Mode mode;
     private final List<AutoCloseable> closeables;
+    private final Function<String, Database> databases;
 
-    Wiring(StrataConfig config, Instance.Mode mode, List<AutoCloseable> closeables) {
+    /** @param databases the databases of strata.databases by name, for tenant restores (null: not named) */
+    Wiring(StrataConfig config, Instance.Mode mode, List<AutoCloseable> closeables, Function<String, Database> databases) {
         this.config = config;
         this.mode = mode;
         this.closeables = closeables;
+        this.databases = databases;
     }
 
     /** Configures Camel Main, binds the beans and starts it; then stamps out the per-job routes. */
@@ -85,6 +90,11 @@ final class Wiring {
             restorer.listener(metrics);
         }
         main.bind("restorer", restorer);
+        TenantRestorer tenantRestorer = new TenantRestorer(database, databases, storage, config);
+        if (metrics != null) {
+            tenantRestorer.listener(metrics);
+        }
+        main.bind("tenantRestorer", tenantRestorer);
         main.bind("verifier", new Verifier(database, storage, config));
         // The restore route's threads; each restore takes at most its job's concurrency of them.
         main.bind("strataRestorePool", pool("restore", ConfigLoader.restoreConcurrency(config.jobs())));

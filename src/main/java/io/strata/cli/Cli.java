@@ -14,7 +14,8 @@ import java.util.function.Function;
 public final class Cli {
 
     static final Set<String> FLAGS = Set.of("dry-run", "json", "help", "version", "deep", "null-tenant", "pretend");
-    static final Set<String> VALUED = Set.of("config", "job", "from", "to", "tenant", "into", "out", "key");
+    static final Set<String> VALUED = Set.of("config", "job", "from", "to", "tenant", "into", "out", "key",
+            "into-schema");
 
     private final PrintStream out;
     private final PrintStream err;

@@ -26,7 +26,9 @@ final class Commands {
                     "load the archived objects whose windows overlap [from, to) back into their table (or into"
                             + " TABLE); T is 2026-11-01, 2026-11-01T03:00 or 2026-11-01T03:00+01:00 (without an offset,"
                             + " in the job's zone); --tenant X one tenant's objects (X may be \"\"), --null-tenant those"
-                            + " of the rows whose tenant is NULL", RestoreCommand::new),
+                            + " of the rows whose tenant is NULL; of a tenant job: restore --job NAME --tenant X [--into-schema S]"
+                            + " [--dry-run] [--json] loads the tenant's bundles, parents first, into each table's database"
+                            + " (or into same-named tables in schema S there), all or nothing", RestoreCommand::new),
             new Entry("verify", "verify [--job NAME] [--from T --to T] [--deep] [--json]",
                     "check every manifested object in S3 (size, SHA-256; --deep: parse its rows) and find objects no"
                             + " manifest lists", VerifyCommand::new),

@@ -14,12 +14,18 @@ import io.strata.restore.RestorePlan;
 import io.strata.manifest.TenantFilter;
 import io.strata.restore.RestoreRequest;
 import io.strata.restore.RestoreResult;
+import io.strata.restore.TableResult;
 import io.strata.restore.Target;
+import io.strata.restore.TenantRestoreRequest;
+import io.strata.restore.TenantRestoreResult;
 import java.io.PrintStream;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 
-/** {@code restore --job NAME --from T --to T [--tenant X] [--into TABLE] [--dry-run] [--json]}. */
+/**
+ * {@code restore --job NAME --from T --to T [--tenant X] [--into TABLE] [--dry-run] [--json]}, and of a tenant job
+ * {@code restore --job NAME --tenant X [--into-schema S] [--dry-run] [--json]}.
+ */
 final class RestoreCommand implements Command {
 
     private StrataConfig config;
@@ -45,6 +51,13 @@ final class RestoreCommand implements Command {
         String job = args.value("job");
         if (job == null) {
             throw new StrataException(ErrorCode.BAD_ARGUMENT, "restore needs --job NAME (and --from, --to)");
+        }
+        if (args.value("from") == null && args.value("to") == null && tenantJob(job, args)) {
+            return restoreTenant(in, job);
+        }
+        if (args.value("into-schema") != null) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, "--into-schema " + args.value("into-schema")
+                    + ": only a tenant job's restore takes it (job '" + job + "' archives windows of rows; use --into TABLE)");
         }
         JobConfig cfg = config.job(job).orElse(null);
         ZoneId zone = cfg != null ? cfg.zone() : config.zone();
@@ -78,6 +91,104 @@ final class RestoreCommand implements Command {
             }
             return r.ok() ? 0 : 1;
         }
+    }
+
+    /** True when {@code job} is a tenant job: in the file, or (a job gone from it) by its manifested bundles. */
+    private boolean tenantJob(String job, Args args) {
+        if (config.tenantJob(job).isPresent()) {
+            return true;
+        }
+        if (config.job(job).isPresent() || args.value("tenant") == null) {
+            return false;
+        }
+        try (Instance.Reading reading = Instance.read(config)) {
+            return reading.strata().restoresTenants(job);
+        }
+    }
+
+    /** A whole tenant: its bundles, parents first, into each table's database (README, "Restoring a tenant"). */
+    private int restoreTenant(Invocation in, String job) {
+        Args args = in.args;
+        String tenant = args.value("tenant");
+        if (tenant == null || args.flag("null-tenant")) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, "restore of tenant job '" + job + "' needs --tenant VALUE"
+                    + " (the root key of the tenant to bring back)");
+        }
+        if (args.values("tenant").size() > 1) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, "--tenant: restore brings back one tenant at a time");
+        }
+        if (args.value("into") != null) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, "--into " + args.value("into") + ": job '" + job
+                    + "' is a tenant job, whose tables load into a schema: use --into-schema SCHEMA");
+        }
+        String schema = args.value("into-schema");
+        boolean json = args.flag("json");
+        if (args.flag("dry-run")) {
+            try (Instance.Reading reading = Instance.read(config)) {
+                TenantRestoreResult r = reading.strata().restoreTenantPlan(new TenantRestoreRequest(job, tenant, schema, null));
+                if (json) {
+                    out.println(Json.pretty(r));
+                } else {
+                    printTenantDryRun(r);
+                }
+                return 0;
+            }
+        }
+        PrintStream progress = in.progress();
+        TenantRestoreRequest request = new TenantRestoreRequest(job, tenant, schema, t -> progress.println(line(job, tenant, t)));
+        try (Instance instance = Instance.start(config, Instance.Mode.COMMAND)) {
+            TenantRestoreResult r = instance.strata().restoreTenant(request);
+            if (json) {
+                out.println(Json.pretty(r));
+            } else {
+                printTenantSummary(r);
+            }
+            return r.ok() ? 0 : 1;
+        }
+    }
+
+    /** The line printed as each table of a bundle is loaded or skipped (not yet committed: the summary says). */
+    static String line(String job, String tenant, TableResult t) {
+        String head = String.format("%-12s tenant=%s c%d  %s:%s", job, Human.tenant(tenant), t.chunk(), t.database(), t.table());
+        String into = t.target().equals(t.table()) ? "" : " -> " + t.target();
+        if (t.status() == ObjectResult.Status.SKIPPED) {
+            return head + into + "  skipped: " + t.message();
+        }
+        return String.format("%s%s  %s rows%s  %d ms", head, into, Human.count(t.rows()),
+                t.present() == 0 ? "" : " (" + Human.count(t.present()) + " already there, left as they are)", t.millis());
+    }
+
+    private void printTenantSummary(TenantRestoreResult r) {
+        out.println();
+        Table t = new Table("Job", "Tenant", "Into", "Bundles", "Restored", "Skipped", "Failed", "Rows", "Present", "Zip",
+                "Time");
+        t.row(r.job(), Human.tenant(r.tenant()), r.intoSchema() == null ? "its tables" : "schema " + r.intoSchema(),
+                r.bundles().size(), r.restored(), r.skipped(), r.failed(), Human.count(r.rows()), Human.count(r.present()),
+                Human.bytes(r.gzipBytes()), Human.duration(r.millis()));
+        out.print(t.render());
+        for (ObjectResult b : r.bundles()) {
+            if (b.status() == ObjectResult.Status.FAILED) {
+                out.println("  REFUSED c" + b.chunk() + ": " + b.message());
+            } else if (b.status() == ObjectResult.Status.SKIPPED) {
+                out.println("  skipped c" + b.chunk() + ": " + b.message());
+            }
+        }
+        if (r.failed() > 0) {
+            out.println("Nothing of tenant " + Human.tenant(r.tenant()) + " was loaded.");
+        }
+    }
+
+    private void printTenantDryRun(TenantRestoreResult r) {
+        Table t = new Table("Tenant", "Chunk", "Object", "Rows", "Zip", "Action");
+        for (ObjectResult o : r.bundles()) {
+            t.row(Human.tenant(o.tenant()), o.chunk(), o.key(), Human.count(o.rows()), Human.bytes(o.gzipBytes()),
+                    o.status() == ObjectResult.Status.PENDING ? "restore" : "skip: " + o.message());
+        }
+        out.print(t.render());
+        out.println("Dry run: " + r.bundles().stream().filter(o -> o.status() == ObjectResult.Status.PENDING).count()
+                + " bundle(s), " + Human.count(r.rows()) + " row(s) would be restored into "
+                + (r.intoSchema() == null ? "their tables" : "schema " + r.intoSchema() + " of each table's database")
+                + "; " + r.skipped() + " skipped; nothing was changed.");
     }
 
     /** The line printed as each object is done. */

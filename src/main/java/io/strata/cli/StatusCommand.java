@@ -36,6 +36,9 @@ final class StatusCommand implements Command {
         Table t = new Table("Job", "Table", "Enabled", "Keep", "Due", "Due rows", "Oldest due age", "Lag past keep", "Objects",
                 "Rows", "Gzip", "Restored", "Last run", "Result", "Took", "Failed 24h", "Next run");
         for (JobStatus j : r.jobs()) {
+            if (j.tenant()) {
+                continue;
+            }
             Due due = j.due();
             LastRun last = j.lastRun();
             t.row(j.job(), j.table(), j.enabled() ? "yes" : "no", j.keep(), due == null ? "-" : due.partitions(),
@@ -48,7 +51,23 @@ final class StatusCommand implements Command {
                     last == null ? "-" : last.status(), last == null || last.millis() == null ? "-" : Human.duration(last.millis()),
                     j.failures24h(), j.nextRun() == null ? "-" : when(j.nextRun().toZonedDateTime()));
         }
-        out.print(t.render());
+        if (!t.isEmpty() || r.jobs().stream().noneMatch(JobStatus::tenant)) {
+            out.print(t.render());
+        }
+        Table tenants = new Table("Tenant job", "Root table", "Enabled", "Tenants", "Bundles", "Rows", "Zip", "Restored",
+                "Last archived", "Next run");
+        for (JobStatus j : r.jobs()) {
+            if (j.tenant()) {
+                tenants.row(j.job(), j.table() == null ? "-" : j.table(), j.enabled() ? "yes" : "no",
+                        Human.count(j.archived().tenants()), j.archived().objects(), Human.count(j.archived().rows()),
+                        Human.bytes(j.archived().gzipBytes()), j.archived().restoredObjects(),
+                        j.archived().lastArchived() == null ? "-" : when(j.archived().lastArchived().atZone(r.at().getOffset())),
+                        j.nextRun() == null ? "-" : when(j.nextRun().toZonedDateTime()));
+            }
+        }
+        if (!tenants.isEmpty()) {
+            out.print(tenants.render());
+        }
         for (JobStatus j : r.jobs()) {
             if (j.due() != null && j.due().kept() != null) {
                 References.Kept kept = j.due().kept();

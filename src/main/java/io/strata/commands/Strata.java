@@ -12,6 +12,8 @@ import io.strata.lookup.RowLookup;
 import io.strata.report.Report;
 import io.strata.restore.RestoreRequest;
 import io.strata.restore.RestoreResult;
+import io.strata.restore.TenantRestoreRequest;
+import io.strata.restore.TenantRestoreResult;
 import io.strata.verify.VerifyReport;
 import io.strata.verify.VerifyRequest;
 import io.strata.kinds.tenant.PendingDeletes;
@@ -97,6 +99,18 @@ public final class Strata extends StrataReader {
     /** {@code restore}: the objects {@code request} selects, loaded through the restore route. */
     public RestoreResult restore(RestoreRequest request) {
         return routes.request("direct:restore", request, Map.of(), RestoreResult.class);
+    }
+
+    /**
+     * {@code restore --job J --tenant X [--into-schema S]} of a tenant job, through the tenant restore route. The
+     * deletes a tenant run left pending in other databases are completed first: they name rows by key and
+     * digest, and would otherwise delete the rows this restore brings back.
+     */
+    public TenantRestoreResult restoreTenant(TenantRestoreRequest request) {
+        if (tenants != null) {
+            completePendingDeletes();
+        }
+        return routes.request("direct:restore-tenant", request, Map.of(), TenantRestoreResult.class);
     }
 
     /** {@code verify}: the archive checked against the manifest through the verify route. */

@@ -12,6 +12,9 @@ import io.strata.export.References;
 import io.strata.restore.RestorePlanner;
 import io.strata.restore.RestoreRequest;
 import io.strata.restore.RestoreResult;
+import io.strata.restore.TenantRestoreRequest;
+import io.strata.restore.TenantRestoreResult;
+import io.strata.restore.TenantRestorer;
 import io.strata.status.StatusReport;
 import io.strata.status.StatusReporter;
 import java.sql.Connection;
@@ -66,6 +69,19 @@ public class StrataReader {
         } catch (SQLException e) {
             throw new StrataException(ErrorCode.DB_CONNECTION, "job '" + job + "': " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * True when {@code job} archives whole tenants: a tenant job of the file, or a job whose manifested objects are
+     * tenant bundles (a job since removed from the file).
+     */
+    public boolean restoresTenants(String job) {
+        return config.tenantJob(job).isPresent() || TenantRestorer.tenantJob(database, config, job);
+    }
+
+    /** {@code restore --job J --tenant X --dry-run} of a tenant job: the bundles it would load and skip. */
+    public TenantRestoreResult restoreTenantPlan(TenantRestoreRequest request) {
+        return TenantRestorer.dryRun(database, config, request);
     }
 
     /** {@code restore --dry-run}: the objects a restore would load and those it would skip. */

@@ -39,7 +39,7 @@ public final class Figures {
         this.due = new DueReader(config.schema());
     }
 
-    /** Every configured job's figures, in config order, then those of jobs the manifest knows that the config no longer has. */
+    /** Every configured job's figures, in config order (row jobs, then tenant jobs), then those of jobs the manifest knows that the config no longer has. */
     public List<JobFigures> all(Instant now) {
         try (Connection c = database.connection()) {
             return all(c, now);
@@ -51,6 +51,7 @@ public final class Figures {
     public List<JobFigures> all(Connection c, Instant now) throws SQLException {
         boolean installed = manifests.installed(c);
         Set<String> names = new LinkedHashSet<>(config.jobs().stream().map(JobConfig::name).toList());
+        config.tenantJobs().forEach(j -> names.add(j.name()));
         if (installed) {
             names.addAll(manifests.jobs(c));
         }

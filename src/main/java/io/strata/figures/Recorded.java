@@ -32,7 +32,8 @@ final class Recorded {
         Map<String, Totals> out = new HashMap<>();
         String sql = "SELECT job, count(*), coalesce(sum(row_count), 0), coalesce(sum(raw_bytes), 0),"
                 + " coalesce(sum(gzip_bytes), 0), count(*) FILTER (WHERE state = 'restored'),"
-                + " coalesce(sum(row_count) FILTER (WHERE state = 'restored'), 0)"
+                + " coalesce(sum(row_count) FILTER (WHERE state = 'restored'), 0),"
+                + " count(DISTINCT tenant) FILTER (WHERE kind = 'tenant'), max(archived_at)"
                 + " FROM " + schema + ".manifest WHERE job = ANY (?) GROUP BY job";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, names(c, jobs));
@@ -41,7 +42,7 @@ final class Recorded {
                     long raw = rs.getLong(4);
                     long gz = rs.getLong(5);
                     out.put(rs.getString(1), new Totals(rs.getLong(2), rs.getLong(3), raw, gz, Totals.ratio(raw, gz),
-                            rs.getLong(6), rs.getLong(7)));
+                            rs.getLong(6), rs.getLong(7), rs.getLong(8), instant(rs, 9)));
                 }
             }
         }

@@ -8,6 +8,7 @@ import io.strata.storage.S3Storage;
 import org.apache.camel.CamelContext;
 import io.strata.config.JobConfig;
 import io.strata.config.StrataConfig;
+import io.strata.config.TenantJobConfig;
 import io.strata.export.JobState;
 import io.strata.figures.Figures;
 import io.strata.figures.FiguresCache;
@@ -149,6 +150,10 @@ public final class Management implements AutoCloseable {
                 ManagedJob mj = new ManagedJob(job, state, cache, strata, calls);
                 jobs.add(mj);
                 m.register(new ObjectName("strata:type=Job,name=" + job.name()), new DescribedMBean(mj, JobMBean.class));
+            }
+            for (TenantJobConfig job : config.tenantJobs()) {
+                ManagedTenantJob mj = new ManagedTenantJob(job, new FiguresCache(figures, job.name(), null), strata, calls);
+                m.register(new ObjectName("strata:type=Job,name=" + job.name()), new DescribedMBean(mj, TenantJobMBean.class));
             }
             m.register(new ObjectName("strata:type=Service"),
                     new DescribedMBean(new ManagedStrata(config, storage, jobs, calls), StrataMBean.class));

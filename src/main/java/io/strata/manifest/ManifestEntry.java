@@ -22,8 +22,9 @@ import java.util.stream.Collectors;
  * @param state   {@code archived}, or {@code restored} once restore loaded it back into {@code table}
  * @param formatVersion the version of {@code format} the object was written in (1 for objects from before
  *                      versions were recorded)
- * @param kind    {@code rows} (whole rows, deleted from the table) or {@code offload} (a key and columns of rows
- *                that stayed, the columns set to NULL); the key is the first column
+ * @param kind    {@code rows} (whole rows, deleted from the table), {@code offload} (a key and columns of rows
+ *                that stayed, the columns set to NULL; the key is the first column) or {@code tenant} (a zip bundle
+ *                of a tenant's tables, whose entries are in {@code format}, version {@code formatVersion})
  */
 public record ManifestEntry(
         long id,
@@ -45,6 +46,11 @@ public record ManifestEntry(
         OffsetDateTime restoredAt,
         int formatVersion,
         String kind) {
+
+    /** True for a tenant bundle: a zip with bundle.json and an entry per table (README, "Whole tenants"). */
+    public boolean tenantBundle() {
+        return "tenant".equals(kind);
+    }
 
     /** What is wrong with the object S3 holds ({@code got}; null when it holds none), or null when it matches. */
     public String mismatch(ObjectDigest got) {

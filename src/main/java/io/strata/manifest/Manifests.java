@@ -85,6 +85,20 @@ public final class Manifests {
         return keys;
     }
 
+    /** The kinds of unit ({@code rows}, {@code offload}, {@code tenant}) of {@code job}'s objects. */
+    public Set<String> kinds(Connection c, String job) throws SQLException {
+        Set<String> kinds = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT kind FROM " + schema + ".manifest WHERE job = ?")) {
+            ps.setString(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    kinds.add(rs.getString(1));
+                }
+            }
+        }
+        return kinds;
+    }
+
     /** The jobs that have objects in the manifest. */
     public List<String> jobs(Connection c) throws SQLException {
         List<String> jobs = new ArrayList<>();

@@ -8,14 +8,15 @@ import java.util.List;
 
 /**
  * The report as one CSV table for spreadsheets: a {@code day} row per job and day of the period (what
- * happened that day), then a {@code job} row per job (totals since the job began, and where it stands).
+ * happened that day), then a {@code job} row per job (totals since the job began, and where it stands; a tenant
+ * job's row has {@code job_kind} tenant and the tenants it archived).
  */
 public final class CsvRenderer {
 
     static final String HEADER = "kind,job,day,objects,rows,raw_bytes,gzip_bytes,ratio,runs,failed_runs,failed_batches,"
             + "restored_objects,restored_rows,partitions_due,rows_due,oldest_due_row,oldest_due_age_seconds,"
             + "lag_past_keep_seconds,lag_allowance_seconds,table_bytes,space_freed_bytes,live_rows,dead_rows,storage_bytes,"
-            + "monthly_cost,last_run_status,last_success";
+            + "monthly_cost,last_run_status,last_success,job_kind,tenants,last_archived";
 
     private CsvRenderer() {}
 
@@ -24,7 +25,7 @@ public final class CsvRenderer {
         for (Report.Day d : report.days()) {
             line(out, "day", d.job(), d.day(), d.objects(), d.rows(), d.rawBytes(), d.gzipBytes(), d.ratio(), d.runs(),
                     d.failedRuns(), d.failedBatches(), d.restoredObjects(), d.restoredRows(),
-                    null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null);
         }
         for (Report.Job j : report.jobs()) {
             Totals t = j.archived();
@@ -36,7 +37,8 @@ public final class CsvRenderer {
                     due == null ? null : due.oldestDueRow(), due == null ? null : due.oldestDueAgeSeconds(),
                     due == null ? null : due.lagPastKeepSeconds(), due == null ? null : due.allowanceSeconds(), s.bytes(),
                     s.freedSinceLastReport(), s.liveRows(), s.deadRows(), j.storage().bytes(), j.storage().monthlyCost(),
-                    last == null ? null : last.status(), j.lastSuccess());
+                    last == null ? null : last.status(), j.lastSuccess(), j.kind(), j.tenant() ? t.tenants() : null,
+                    t.lastArchived());
         }
         return out.toString();
     }

@@ -38,11 +38,26 @@ public record Report(
     /**
      * One job as it stands: its totals since it began, what is due, its table, its storage and its runs. The
      * figures ({@code archived}, {@code due}, {@code lastRun}, {@code lastSuccess}, {@code firstRun}) are those
-     * {@code status}, JMX and the metrics show, under the same names.
+     * {@code status}, JMX and the metrics show, under the same names. {@code kind} is {@code rows} or {@code tenant}
+     * (a tenant job: {@code table} is its root table, {@code keep} and {@code batch} are null).
      */
     public record Job(String job, String table, boolean enabled, String keep, String batch, String schedule,
             Totals archived, Due due, Space space, Storage storage, LastRun lastRun, Instant lastSuccess,
-            Instant firstRun, Offloaded offloaded) {}
+            Instant firstRun, Offloaded offloaded, String kind) {
+
+        /** A job that archives windows of rows (or offloads their columns). */
+        public Job(String job, String table, boolean enabled, String keep, String batch, String schedule,
+                Totals archived, Due due, Space space, Storage storage, LastRun lastRun, Instant lastSuccess,
+                Instant firstRun, Offloaded offloaded) {
+            this(job, table, enabled, keep, batch, schedule, archived, due, space, storage, lastRun, lastSuccess,
+                    firstRun, offloaded, "rows");
+        }
+
+        /** A job that archives whole tenants ({@code table} is its root; {@code archived.tenants} counts them). */
+        public boolean tenant() {
+            return "tenant".equals(kind);
+        }
+    }
 
     /** The table in PostgreSQL; null fields when the table is gone. */
     public record Space(Long bytes, Long freedSinceLastReport, Long liveRows, Long deadRows, Instant lastVacuum,

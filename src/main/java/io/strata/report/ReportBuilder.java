@@ -5,6 +5,7 @@ import io.strata.StrataException;
 import io.strata.Version;
 import io.strata.text.Human;
 import io.strata.config.JobConfig;
+import io.strata.config.TenantJobConfig;
 import io.strata.config.StrataConfig;
 import io.strata.db.Database;
 import io.strata.export.JobState;
@@ -63,6 +64,13 @@ public final class ReportBuilder {
             Map<String, Map<LocalDate, long[]>> days = history.days(c, from, config.zone());
             List<Report.Job> list = new ArrayList<>();
             for (JobFigures f : figures.all(c, now)) {  // configured jobs, then jobs no longer configured that have history
+                TenantJobConfig tenantJob = config.tenantJob(f.job()).orElse(null);
+                if (tenantJob != null || config.job(f.job()).isEmpty() && f.archived().tenants() > 0) {
+                    Report.Space space = tenantJob == null ? null
+                            : tables.space(c, tenantJob.qualifiedTable(), previous.tableBytes().get(tenantJob.name()));
+                    list.add(tenantJob(f, tenantJob, space));
+                    continue;
+                }
                 JobConfig job = config.job(f.job()).orElse(null);
                 Report.Space space = job == null ? null
                         : tables.space(c, job.qualifiedTable(), previous.tableBytes().get(job.name()));
@@ -84,6 +92,16 @@ public final class ReportBuilder {
                 job == null ? null : job.keepText(), job == null ? null : job.batch().toString(),
                 job == null ? null : job.schedule(), t, f.due(), space, storage, f.lastRun(), f.lastSuccess(), f.firstRun(),
                 f.offloaded());
+    }
+
+    /** A tenant job (README, "Whole tenants"): its root table, its bundles' totals; nothing is due by age. */
+    private Report.Job tenantJob(JobFigures f, TenantJobConfig job, Report.Space space) {
+        Totals t = f.archived();
+        double cost = t.gzipBytes() / (double) (1L << 30) * config.report().pricePerGbMonth();
+        Report.Storage storage = new Report.Storage(t.objects(), t.gzipBytes(), Math.round(cost * 1e6) / 1e6);
+        return new Report.Job(f.job(), job == null ? null : job.qualifiedTable(), job != null && job.enabled(), null, null,
+                job == null ? null : job.schedule(), t, null, space, storage, f.lastRun(), f.lastSuccess(), f.firstRun(),
+                null, "tenant");
     }
 
     /** Every job on every day of the period, zeros included, so that series and charts have no gaps. */

@@ -24,9 +24,13 @@ final class Tables {
             boolean failed = last != null && last.failed();
             h.append("<tr class=\"job").append(failed ? " fail" : "").append("\"><td>").append(HtmlRenderer.swatch(i))
                     .append("<b>").append(esc(j.job())).append("</b><div class=\"sub\">").append(esc(j.table() == null
-                            ? "not configured" : j.table() + " · keep " + j.keep() + (j.enabled() ? "" : " · disabled")))
+                            ? "not configured" : j.tenant() ? "whole tenants of " + j.table() + (j.enabled() ? "" : " · disabled")
+                            : j.table() + " · keep " + j.keep() + (j.enabled() ? "" : " · disabled")))
                     .append("</div></td><td>");
-            if (last == null) {
+            if (last == null && j.tenant() && j.archived().lastArchived() != null) {
+                h.append("<span class=\"sub\">last bundle ").append(ReportBuilder.at(j.archived().lastArchived()))
+                        .append("</span>");
+            } else if (last == null) {
                 h.append("<span class=\"sub\">no run yet</span>");
             } else {
                 h.append("<span class=\"badge ").append(esc(last.status())).append("\">").append(esc(last.status()))
@@ -49,7 +53,9 @@ final class Tables {
             cell(h, known ? Human.bytes(space.bytes()) : "–", !known ? null
                     : (freed == null ? "" : freed >= 0 ? Human.bytes(freed) + " freed · " : "grew " + Human.bytes(-freed) + " · ")
                     + Human.count(space.deadRows()) + " dead rows");
-            cell(h, Human.count(j.archived().rows()) + " rows", Human.count(j.archived().objects()) + " objects");
+            cell(h, Human.count(j.archived().rows()) + " rows", j.tenant() ? Human.count(j.archived().tenants())
+                    + " tenants · " + Human.count(j.archived().objects()) + " bundles"
+                    : Human.count(j.archived().objects()) + " objects");
             cell(h, Human.bytes(j.storage().bytes()), HtmlRenderer.money(j.storage().monthlyCost()) + " a month");
             h.append("</tr><tr class=\"advice").append(failed ? " fail" : "").append("\"><td></td><td colspan=\"7\">");
             if (failed && last.error() != null) {

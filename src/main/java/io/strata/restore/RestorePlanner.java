@@ -38,6 +38,10 @@ public final class RestorePlanner {
                         + config.source() + ", and none in the manifest");
             }
             List<ManifestEntry> objects = installed ? manifests.find(c, r.job(), r.from(), r.to(), r.tenant()) : List.of();
+            if (objects.stream().anyMatch(ManifestEntry::tenantBundle)) {
+                throw new StrataException(ErrorCode.BAD_ARGUMENT, "--job " + r.job() + " archives whole tenants: restore"
+                        + " one with restore --job " + r.job() + " --tenant X [--into-schema S] (no --from, --to, --into)");
+            }
             int concurrency = config.job(r.job()).map(JobConfig::concurrency).orElse(JobConfig.DEFAULT_CONCURRENCY);
             RestorePlan plan = new RestorePlan(r, into, objects, zone, concurrency);
             for (ManifestEntry o : objects) {

@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
@@ -30,6 +31,15 @@ final class TableLoader {
      * every archived column, else from the object's own column list. Returns the table's oid.
      */
     static long ensure(Connection c, Target into, ManifestEntry o) throws SQLException {
+        // An offload object holds a key and some columns: its own columns make the table.
+        return ensure(c, into, Target.parse(o.table(), "manifest table_name"), o.columns(), !o.offload());
+    }
+
+    /**
+     * Creates {@code into} when it does not exist: with {@code like}, like {@code source} when that one exists and
+     * still has every one of {@code columns}; else from {@code columns} themselves. Returns the table's oid.
+     */
+    static long ensure(Connection c, Target into, Target source, List<Column> columns, boolean like) throws SQLException {
         Long oid = RestoreLog.oid(c, into);
         if (oid != null) {
             return oid;
@@ -44,13 +54,11 @@ final class TableLoader {
         if (oid != null) {
             return oid;
         }
-        Target source = Target.parse(o.table(), "manifest table_name");
         Set<String> sourceColumns = Column.of(c, source.sql()).stream().map(Column::name)
                 .collect(Collectors.toSet());
-        // An offload object holds a key and some columns: its own columns make the table.
-        String ddl = !o.offload() && sourceColumns.containsAll(o.columns().stream().map(Column::name).toList())
+        String ddl = like && !sourceColumns.isEmpty() && sourceColumns.containsAll(columns.stream().map(Column::name).toList())
                 ? "LIKE " + source.sql() + " INCLUDING ALL"
-                : o.columns().stream().map(col -> Sql.ident(col.name()) + " " + col.type()).collect(Collectors.joining(", "));
+                : columns.stream().map(col -> Sql.ident(col.name()) + " " + col.type()).collect(Collectors.joining(", "));
         try (Statement st = c.createStatement()) {
             st.execute("CREATE TABLE IF NOT EXISTS " + into.sql() + " (" + ddl + ")");
         }

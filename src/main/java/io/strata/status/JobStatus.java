@@ -17,6 +17,8 @@ import java.time.OffsetDateTime;
  * @param failures24h batches that failed, and runs that failed before any batch, in the last 24 hours
  * @param nextRun     when the schedule fires next (in the service), null for a disabled job
  * @param offloaded   for a job that offloads columns, what the offloaded values took in its table; else null
+ * @param kind        {@code rows} for a job that archives windows of rows (or offloads columns), {@code tenant} for one
+ *                    that archives whole tenants ({@code table} is its root table; {@code archived.tenants} counts them)
  */
 public record JobStatus(
         String job,
@@ -29,4 +31,10 @@ public record JobStatus(
         Instant lastSuccess,
         long failures24h,
         OffsetDateTime nextRun,
-        Offloaded offloaded) {}
+        Offloaded offloaded,
+        String kind) {
+
+    public boolean tenant() {
+        return "tenant".equals(kind);
+    }
+}

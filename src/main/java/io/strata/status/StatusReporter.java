@@ -1,6 +1,7 @@
 package io.strata.status;
 
 import io.strata.config.JobConfig;
+import io.strata.config.TenantJobConfig;
 import io.strata.config.StrataConfig;
 import io.strata.db.Database;
 import io.strata.db.Sql;
@@ -37,19 +38,27 @@ public final class StatusReporter {
         ZonedDateTime now = ZonedDateTime.now(config.zone());
         List<JobStatus> out = new ArrayList<>();
         for (JobFigures f : figures.all(now.toInstant())) {
+            TenantJobConfig tenantJob = config.tenantJob(f.job()).orElse(null);
+            if (tenantJob != null || config.job(f.job()).isEmpty() && f.archived().tenants() > 0) {
+                boolean enabled = tenantJob != null && tenantJob.enabled();
+                out.add(new JobStatus(f.job(), tenantJob == null ? null : tenantJob.qualifiedTable(), enabled, null,
+                        null, f.archived(), f.lastRun(), f.lastSuccess(), f.failures24h(),
+                        enabled && tenantJob.schedule() != null ? nextRun(tenantJob.schedule(), now) : null, null, "tenant"));
+                continue;
+            }
             JobConfig cfg = config.job(f.job()).orElse(null);
             boolean enabled = cfg != null && cfg.enabled();
             out.add(new JobStatus(f.job(), cfg == null ? null : cfg.qualifiedTable(), enabled,
                     cfg == null ? null : cfg.keepText(), f.due(), f.archived(), f.lastRun(), f.lastSuccess(), f.failures24h(),
-                    enabled ? nextRun(cfg, now) : null, f.offloaded()));
+                    enabled ? nextRun(cfg.schedule(), now) : null, f.offloaded(), "rows"));
         }
         return new StatusReport(now.toOffsetDateTime(), config.database().shownUrl(), Sql.ident(config.schema()), out);
     }
 
     /** When quartz fires the job next; like the schedule route, in this JVM's default time zone. */
-    private static OffsetDateTime nextRun(JobConfig job, ZonedDateTime now) {
+    private static OffsetDateTime nextRun(String schedule, ZonedDateTime now) {
         try {
-            Date next = new CronExpression(job.schedule()).getNextValidTimeAfter(Date.from(now.toInstant()));
+            Date next = new CronExpression(schedule).getNextValidTimeAfter(Date.from(now.toInstant()));
             return next == null ? null : next.toInstant().atZone(ZoneId.systemDefault()).toOffsetDateTime();
         } catch (ParseException e) {
             return null;

@@ -12,6 +12,7 @@ import io.strata.format.RowCounter;
 import io.strata.manifest.ManifestEntry;
 import io.strata.manifest.Manifests;
 import io.strata.manifest.TenantFilter;
+import io.strata.restore.BundleJson;
 import io.strata.storage.ObjectDigest;
 import io.strata.storage.S3Storage;
 import io.strata.storage.TempFiles;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 
 /**
  * Checks the archive against the manifest, in both directions: every manifested object is in S3 with
@@ -58,6 +60,7 @@ public final class Verifier {
         try (Connection c = database.connection()) {
             boolean installed = manifests.installed(c);
             Set<String> names = new LinkedHashSet<>(config.jobs().stream().map(JobConfig::name).toList());
+            config.tenantJobs().forEach(j -> names.add(j.name()));
             if (installed) {
                 names.addAll(manifests.jobs(c));
             }
@@ -101,10 +104,14 @@ public final class Verifier {
             problems.addAll(found);
         }
         int orphans = 0;
+        boolean tenants = config.tenantJob(job).isPresent() || entries.stream().anyMatch(ManifestEntry::tenantBundle);
         for (String key : stored.keySet()) {
             String label = ObjectKeys.windowLabel(key);
             String object = key.endsWith(".json") ? key.substring(0, key.length() - 5) : key;
-            if (label != null && !listed.contains(object) && inRange(job, label, r)) {
+            // A tenant bundle's key names no window: every bundle of the job is checked when no range is given.
+            boolean bundle = tenants && label == null && object.endsWith(".zip") && !object.contains("/pretend/")
+                    && r.from() == null && r.to() == null;
+            if ((bundle || label != null && inRange(job, label, r)) && !listed.contains(object)) {
                 problems.add(new VerifyReport.Problem(ErrorCode.OBJECT_ORPHAN.name(), job, key, "no manifest lists "
                         + (key.equals(object) ? "this object" : "the object of this sidecar")
                         + "; a run that did not commit left it (the next archive of its window overwrites it)"));
@@ -150,7 +157,7 @@ public final class Verifier {
                 found.add(problem(got == null ? ErrorCode.OBJECT_MISSING : ErrorCode.OBJECT_CORRUPT, o, o.key(), mismatch));
                 return 0;
             }
-            long rows = RowCounter.count(file, o.reader(null, null));
+            long rows = o.tenantBundle() ? bundleRows(file) : RowCounter.count(file, o.reader(null, null));
             if (rows != o.rows()) {
                 found.add(problem(ErrorCode.OBJECT_CORRUPT, o, o.key(), "holds " + rows + " rows, but the manifest lists "
                         + o.rows()));
@@ -168,6 +175,13 @@ public final class Verifier {
             } catch (IOException ignored) {
                 // the temp directory is cleaned at the next start
             }
+        }
+    }
+
+    /** A tenant bundle read in full: each entry's SHA-256 against bundle.json, and its rows parsed. */
+    private static long bundleRows(Path file) throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            return BundleJson.of(zip).check(zip);
         }
     }
 
