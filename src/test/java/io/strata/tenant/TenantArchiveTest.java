@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.storage.Digests;
-import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,12 +14,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Whole tenants (README): a school and every dependent row, across two databases, in one verified bundle. */
-class TenantArchiveTest extends StrataTestCase {
+class TenantArchiveTest extends SchoolsTestCase {
 
     @Override
     protected String schema() {
@@ -30,21 +28,8 @@ class TenantArchiveTest extends StrataTestCase {
     private Path config;
 
     @BeforeEach
-    void schools() throws Exception {
-        TestEnv.resetSchema("tn");
-        TestEnv.resetSchema("tn_before");
-        SchoolsFixture.create();
-        config = config().extraYaml(SchoolsFixture.databasesYaml()).jobsYaml(SchoolsFixture.jobYaml("")).write(dir);
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void dropShardDatabase() {
-        SchoolsFixture.dropDatabase();
-    }
-
-    @AfterEach
-    void dropShard() {
-        SchoolsFixture.drop();
+    void schools() {
+        config = schoolsConfig();
     }
 
     private TestEnv.Run archive(String... args) {

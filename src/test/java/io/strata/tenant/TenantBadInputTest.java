@@ -3,16 +3,14 @@ package io.strata.tenant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A tenant job that cannot be right is refused at start, exit 2, naming the file, key and value; nothing moves. */
-class TenantBadInputTest extends StrataTestCase {
+class TenantBadInputTest extends SchoolsTestCase {
 
     @Override
     protected String schema() {
@@ -21,21 +19,8 @@ class TenantBadInputTest extends StrataTestCase {
 
     @BeforeEach
     void schools() throws Exception {
-        TestEnv.resetSchema("tn");
-        TestEnv.resetSchema("tn_before");
-        SchoolsFixture.create();
         TestEnv.sql("CREATE TABLE tn.unrelated (id bigint PRIMARY KEY)", "CREATE SEQUENCE tn.probe");
         SchoolsFixture.snapshot();
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void dropShardDatabase() {
-        SchoolsFixture.dropDatabase();
-    }
-
-    @AfterEach
-    void dropShard() {
-        SchoolsFixture.drop();
     }
 
     private void refused(String extraTables, String... expected) throws Exception {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.strata.testing.Await;
 import io.strata.testing.Child;
 import io.strata.testing.HoldingProxy;
-import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +23,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code kill -9} of an archive of a tenant at several moments of its bundle, the one between the two databases'
  * commits included, then a normal run: every row is in its table or in exactly one manifested bundle.
  */
-class TenantCrashTest extends StrataTestCase {
+class TenantCrashTest extends SchoolsTestCase {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
 
@@ -39,16 +38,8 @@ class TenantCrashTest extends StrataTestCase {
 
     @BeforeEach
     void schools() throws Exception {
-        TestEnv.resetSchema("tn");
-        TestEnv.resetSchema("tn_before");
-        SchoolsFixture.create();
         SchoolsFixture.snapshot();
         proxy = new HoldingProxy(s3.port());
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void dropShardDatabase() {
-        SchoolsFixture.dropDatabase();
     }
 
     @AfterEach
@@ -60,7 +51,6 @@ class TenantCrashTest extends StrataTestCase {
             locker.close();
         }
         proxy.close();
-        SchoolsFixture.drop();
     }
 
     /** The moments at which the process dies. */

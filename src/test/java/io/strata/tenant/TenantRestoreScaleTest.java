@@ -3,11 +3,9 @@ package io.strata.tenant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.strata.testing.Child;
-import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * Scale of a tenant restore: one tenant with a million dependent rows (in the second database) restored at
  * {@code -Xmx256m}, every row back as it was. Prints what it measured: README, "Restoring a tenant", keeps the numbers.
  */
-class TenantRestoreScaleTest extends StrataTestCase {
+class TenantRestoreScaleTest extends SchoolsTestCase {
 
     private static final String ATTEMPTS = "SELECT count(*) || ':' || sum(hashtextextended(t::text, 0))"
             + " FROM tn.attempts t WHERE enrollment_id > 1510000";
@@ -28,21 +26,8 @@ class TenantRestoreScaleTest extends StrataTestCase {
     private Path config;
 
     @BeforeEach
-    void schools() throws Exception {
-        TestEnv.resetSchema("tn");
-        TestEnv.resetSchema("tn_before");
-        SchoolsFixture.create();
-        config = config().extraYaml(SchoolsFixture.databasesYaml()).jobsYaml(SchoolsFixture.jobYaml("")).write(dir);
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void dropShardDatabase() {
-        SchoolsFixture.dropDatabase();
-    }
-
-    @AfterEach
-    void dropShard() {
-        SchoolsFixture.drop();
+    void schools() {
+        config = schoolsConfig();
     }
 
     private static String shardText(String sql) {

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.testing.Child;
-import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * Scale: one tenant with a million dependent rows at {@code -Xmx256m}, and a thousand small tenants in one run. Prints
  * what it measured (rows/s, bundles per minute): docs/tenants.md keeps the last numbers.
  */
-class TenantScaleTest extends StrataTestCase {
+class TenantScaleTest extends SchoolsTestCase {
 
     @Override
     protected String schema() {
@@ -27,21 +25,8 @@ class TenantScaleTest extends StrataTestCase {
     private Path config;
 
     @BeforeEach
-    void schools() throws Exception {
-        TestEnv.resetSchema("tn");
-        TestEnv.resetSchema("tn_before");
-        SchoolsFixture.create();
-        config = config().extraYaml(SchoolsFixture.databasesYaml()).jobsYaml(SchoolsFixture.jobYaml("")).write(dir);
-    }
-
-    @org.junit.jupiter.api.AfterAll
-    static void dropShardDatabase() {
-        SchoolsFixture.dropDatabase();
-    }
-
-    @AfterEach
-    void dropShard() {
-        SchoolsFixture.drop();
+    void schools() {
+        config = schoolsConfig();
     }
 
     @Test
