@@ -75,6 +75,14 @@ final class RestoreLog {
     /** Records the load, in the transaction that did it; for the object's own table, marks its manifest row. */
     void record(Connection c, ManifestEntry o, Target target, long oid, long rows, long millis, boolean live)
             throws SQLException {
+        record(c, o, target, oid, rows, millis);
+        if (live) {
+            restored(c, o);
+        }
+    }
+
+    /** Records that {@code o} was loaded into {@code target} (table {@code oid}), in the transaction that did it. */
+    void record(Connection c, ManifestEntry o, Target target, long oid, long rows, long millis) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".restore (manifest_id, target,"
                 + " target_oid, rows, millis, instance) VALUES (?, ?, ?::oid, ?, ?, ?) ON CONFLICT (manifest_id, target_oid)"
                 + " DO UPDATE SET rows = excluded.rows, millis = excluded.millis, instance = excluded.instance,"
@@ -87,12 +95,14 @@ final class RestoreLog {
             ps.setString(6, INSTANCE);
             ps.executeUpdate();
         }
-        if (live) {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema
-                    + ".manifest SET state = 'restored', restored_at = now() WHERE id = ?")) {
-                ps.setLong(1, o.id());
-                ps.executeUpdate();
-            }
+    }
+
+    /** Marks the manifest row of {@code o} restored: its rows are back in the table they were archived from. */
+    void restored(Connection c, ManifestEntry o) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + schema
+                + ".manifest SET state = 'restored', restored_at = now() WHERE id = ?")) {
+            ps.setLong(1, o.id());
+            ps.executeUpdate();
         }
     }
 }

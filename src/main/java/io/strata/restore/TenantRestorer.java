@@ -74,6 +74,7 @@ public final class TenantRestorer {
     private final StrataConfig config;
     private final Manifests manifests;
     private final String schema;
+    private final RestoreLog log;
     private volatile RestoreListener listener = RestoreListener.NONE;
 
     /**
@@ -87,6 +88,7 @@ public final class TenantRestorer {
         this.config = config;
         this.manifests = new Manifests(config.schema());
         this.schema = Sql.ident(config.schema());
+        this.log = new RestoreLog(config.schema());
     }
 
     /** Who else hears of each bundle restored (the metrics). */
@@ -503,26 +505,6 @@ public final class TenantRestorer {
 
     private record MainLoad(ManifestEntry o, Target into, long oid, long rows, long millis) {}
 
-    private void recordMain(Connection c, MainLoad l) throws SQLException {
-        ManifestEntry o = l.o();
-        Target into = l.into();
-        long oid = l.oid();
-        long rows = l.rows();
-        long millis = l.millis();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + schema + ".restore (manifest_id, target,"
-                + " target_oid, rows, millis, instance) VALUES (?, ?, ?::oid, ?, ?, ?) ON CONFLICT (manifest_id, target_oid)"
-                + " DO UPDATE SET rows = excluded.rows, millis = excluded.millis, instance = excluded.instance,"
-                + " restored_at = now()")) {
-            ps.setLong(1, o.id());
-            ps.setString(2, into.name());
-            ps.setLong(3, oid);
-            ps.setLong(4, rows);
-            ps.setLong(5, millis);
-            ps.setString(6, INSTANCE);
-            ps.executeUpdate();
-        }
-    }
-
     /**
      * When the bundle was loaded into another database's table {@code oid}, as that database's own record
      * ({@code restore_entry} in Strata's schema there, made on first use) says; null when it was not.
@@ -579,15 +561,11 @@ public final class TenantRestorer {
         Connection mc = tx.get(MAIN);
         try {
             for (MainLoad l : tx.mainLoads) {
-                recordMain(mc, l);
+                log.record(mc, l.o(), l.into(), l.oid(), l.rows(), l.millis());
             }
             if (r.intoSchema() == null) {
-                try (PreparedStatement ps = mc.prepareStatement("UPDATE " + schema
-                        + ".manifest SET state = 'restored', restored_at = now() WHERE id = ?")) {
-                    for (ManifestEntry o : load) {
-                        ps.setLong(1, o.id());
-                        ps.executeUpdate();
-                    }
+                for (ManifestEntry o : load) {
+                    log.restored(mc, o);
                 }
             }
         } catch (SQLException e) {
