@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
 final class ConfigFile {
 
     static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*");
+    /** A job's name: it becomes a route id, a thread name and a segment of every object key. */
+    static final Pattern JOB_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}}");
 
     final Path file;

@@ -14,7 +14,7 @@ import org.quartz.CronExpression;
 final class TenantJobReader {
 
     private static final Pattern IDENTIFIER = ConfigFile.IDENTIFIER;
-    private static final Pattern JOB_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]*");
+    private static final Pattern JOB_NAME = ConfigFile.JOB_NAME;
 
     private final ConfigFile f;
 
