@@ -1,0 +1,482 @@
+package io.strata.tenant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.strata.storage.Digests;
+import io.strata.testing.StrataTestCase;
+import io.strata.testing.TestEnv;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.stream.Stream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A time job with {@code tables:} (README, "Whole tenants"; the seed's "archiving activity"): each due window's object is
+ * a bundle of the window's completed lesson enrollments and every row that depends on them, across two databases
+ * ({@link LessonsFixture}). Archived by month, restored by month range, verified, refused when it cannot be right.
+ */
+class WindowBundleTest extends StrataTestCase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Path config;
+
+    @Override
+    protected String schema() {
+        return "window_bundle";
+    }
+
+    @BeforeEach
+    void lessons() throws Exception {
+        LessonsFixture.create();
+        LessonsFixture.shard("DROP SCHEMA IF EXISTS " + schema() + " CASCADE");
+        LessonsFixture.snapshot();
+        config = write("", LessonsFixture.TABLES);
+    }
+
+    @AfterEach
+    void dropShard() {
+        LessonsFixture.drop(schema());
+        TestEnv.sql("DROP SCHEMA IF EXISTS wb CASCADE", "DROP SCHEMA IF EXISTS wb_before CASCADE",
+                "DROP SCHEMA IF EXISTS wb_bundle CASCADE", "DROP SCHEMA IF EXISTS wb_copy CASCADE");
+    }
+
+    @AfterAll
+    static void dropShardDatabase() {
+        LessonsFixture.dropDatabase();
+    }
+
+    /** The lessons job with these extra job keys (indented four spaces) and {@code tables:} entries. */
+    private Path write(String extraKeys, String tables) {
+        return config().extraYaml(LessonsFixture.databasesYaml()).jobsYaml(LessonsFixture.jobYaml(extraKeys, tables)).write(dir);
+    }
+
+    private TestEnv.Run strata(String... args) {
+        List<String> all = new ArrayList<>(List.of("--config", config.toString()));
+        all.addAll(List.of(args));
+        return TestEnv.cli(all.toArray(String[]::new));
+    }
+
+    private TestEnv.Run archive() {
+        TestEnv.Run run = strata("archive", "--job", "lessons");
+        assertEquals(0, run.exit(), run.toString());
+        return run;
+    }
+
+    private List<String> keys() {
+        return TestEnv.column("SELECT object_key FROM " + schema() + ".manifest ORDER BY window_start, tenant, chunk");
+    }
+
+    /** The key of a month's first bundle (a zip whatever the entries' format). */
+    private static String key(String month) {
+        return key(null, month, 1);
+    }
+
+    /** The key of a month's bundle: {@code lessons/[school/]2024/02/lesson_enrollments-202402-c1.zip}. */
+    private static String key(Long school, String month, int chunk) {
+        return "lessons/" + (school == null ? "" : school + "/") + month.replace('-', '/') + "/lesson_enrollments-"
+                + month.replace("-", "") + "-c" + chunk + ".zip";
+    }
+
+    private static JsonNode bundleJson(Path zip) throws Exception {
+        try (ZipFile z = new ZipFile(zip.toFile())) {
+            return JSON.readTree(z.getInputStream(z.getEntry("bundle.json")));
+        }
+    }
+
+    private static JsonNode table(JsonNode tables, String qualified) {
+        for (JsonNode t : tables) {
+            if (t.get("table").asText().equals(qualified)) {
+                return t;
+            }
+        }
+        throw new AssertionError(qualified + " not in " + tables);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        try (InputStream in = Files.newInputStream(file)) {
+            return Digests.digest(in).sha256();
+        }
+    }
+
+    /** What the manifest says of each month's bundle: key, kind, window, tenant, rows, size and SHA-256 as S3 holds it. */
+    private void assertManifested(String key, String month, Long school, long rows) throws Exception {
+        Path zip = object(key);
+        assertTrue(Files.exists(zip), key + " in S3");
+        assertEquals(1, TestEnv.count("SELECT count(*) FROM " + schema() + ".manifest WHERE object_key = '" + key + "'"
+                + " AND kind = 'bundle' AND job = 'lessons' AND table_name = 'wb.lesson_enrollments'"
+                + " AND window_start = timestamptz '" + month + "-01 00:00+00'"
+                + " AND window_end = timestamptz '" + month + "-01 00:00+00' + interval '1 month'"
+                + " AND tenant IS NOT DISTINCT FROM " + (school == null ? "NULL" : "'" + school + "'")
+                + " AND row_count = " + rows + " AND gzip_bytes = " + Files.size(zip) + " AND sha256 = '" + sha256(zip) + "'"
+                + " AND state = 'archived' AND deleted"),
+                key + ": " + TestEnv.column("SELECT row_to_json(m)::text FROM " + schema() + ".manifest m WHERE object_key = '"
+                        + key + "'"));
+    }
+
+    /**
+     * (1) Every due month is one bundle in S3 holding exactly its completed enrollments and their dependents in both
+     * databases; incomplete and not-due enrollments, their dependents and unrelated tables stay row for row.
+     */
+    @Test
+    void archiveBundlesEveryDueMonthAndLeavesTheRestRowForRow() throws Exception {
+        Map<String, String> before = LessonsFixture.digests("wb");
+        TestEnv.Run dry = strata("archive", "--job", "lessons", "--dry-run");
+        assertEquals(0, dry.exit(), dry.toString());
+        for (String label : List.of("202401", "202402", "202403", "202404")) {
+            assertTrue(dry.out().contains(label), label + " due in\n" + dry.out());
+        }
+        assertEquals(before, LessonsFixture.digests("wb"), "the dry run changes nothing");
+
+        TestEnv.Run run = archive();
+        List<String> expected = LessonsFixture.MONTHS.stream().map(m -> key(m)).toList();
+        assertEquals(expected, keys());
+        assertEquals(0, TestEnv.count("SELECT count(*) FROM " + schema() + ".tenant_pending"), "the shard committed");
+
+        LessonsFixture.assertStayedRowForRow(LessonsFixture.roots(LessonsFixture.DUE), List.of(LessonsFixture.KEPT));
+        assertEquals(List.of(String.valueOf(LessonsFixture.KEPT), "951", "952", "961", "962"),
+                TestEnv.column("SELECT id::text FROM wb.lesson_enrollments ORDER BY id"),
+                "the kept, the incomplete and the recent enrollments stay");
+
+        for (String month : LessonsFixture.MONTHS) {
+            List<Long> roots = LessonsFixture.rootsOf(month, null);
+            Path zip = object(key(month));
+            Map<String, Long> rows = LessonsFixture.assertBundleHolds(zip, roots);
+            long n = roots.size();
+            assertEquals(n, rows.get("lesson_enrollments"), month);
+            assertEquals(2 * n, rows.get("attempts"), month);
+            assertEquals(2 * n, rows.get("enrollment_activities"), month);
+            assertEquals(3 * n, rows.get("enrollment_activity_attemptables"), month);
+            assertEquals(3 * n, rows.get("lesson_events"), month);
+            assertEquals(n, rows.get("lesson_event_notes"), month);
+            assertManifested(key(month), month, null, 12 * n);
+
+            JsonNode bundle = bundleJson(zip);
+            assertEquals("window", bundle.get("kind").asText(), bundle.toString());
+            List<String> order = new ArrayList<>();
+            bundle.get("loadOrder").forEach(o -> order.add(o.asText()));
+            assertTrue(order.indexOf("main:wb.lesson_enrollments") < order.indexOf("main:wb.attempts"), order.toString());
+            assertTrue(order.indexOf("main:wb.lesson_enrollments") < order.indexOf("main:wb.enrollment_activities"), order.toString());
+            assertTrue(order.indexOf("main:wb.enrollment_activities") < order.indexOf("main:wb.enrollment_activity_attemptables"),
+                    order.toString());
+            assertTrue(order.indexOf("main:wb.lesson_enrollments") < order.indexOf("shard:wb.lesson_events"), order.toString());
+            assertTrue(order.indexOf("shard:wb.lesson_events") < order.indexOf("shard:wb.lesson_event_notes"), order.toString());
+            try (ZipFile z = new ZipFile(zip.toFile())) {
+                for (JsonNode t : bundle.get("tables")) {
+                    try (InputStream in = z.getInputStream(z.getEntry(t.get("entry").asText()))) {
+                        assertEquals(t.get("sha256").asText(), Digests.digest(in).sha256(), t.toString());
+                    }
+                }
+                List<? extends ZipEntry> entries = Collections.list(z.entries());
+                assertEquals("bundle.json", entries.get(entries.size() - 1).getName(), "bundle.json comes last");
+            }
+            assertEquals(3 * n, table(bundle.get("tables"), "wb.lesson_events").get("rows").asLong());
+            assertEquals("shard", table(bundle.get("tables"), "wb.lesson_events").get("database").asText());
+            JsonNode manifestTables = JSON.readTree(TestEnv.column("SELECT tables::text FROM " + schema()
+                    + ".manifest WHERE object_key = '" + key(month) + "'").get(0));
+            assertEquals(2 * n, table(manifestTables, "wb.attempts").get("rows").asLong(), manifestTables.toString());
+            assertEquals(3 * n, table(manifestTables, "wb.lesson_events").get("deleted").asLong(), manifestTables.toString());
+        }
+        // 391 is March's last microsecond, 401 April's first instant.
+        assertTrue(LessonsFixture.rootsOf("2024-03", null).contains(391L));
+        assertEquals(List.of(401L), LessonsFixture.rootsOf("2024-04", null));
+        assertTrue(run.out().contains("lessons"), run.out());
+    }
+
+    /**
+     * (2) Restore by month range: one month alone, then the whole range, parents first into each table's own database:
+     * every table as it was; a second run loads nothing.
+     */
+    @Test
+    void restoreOfTheRangeGivesBackEveryTableAndASecondRunLoadsNothing() throws Exception {
+        Map<String, String> before = LessonsFixture.digests("wb");
+        archive();
+        Map<String, String> archived = LessonsFixture.digests("wb");
+        assertNotEquals(before, archived);
+
+        TestEnv.Run dry = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-05", "--dry-run");
+        assertEquals(0, dry.exit(), dry.toString());
+        assertEquals(archived, LessonsFixture.digests("wb"), "the dry run loads nothing");
+
+        TestEnv.Run january = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-02");
+        assertEquals(0, january.exit(), january.toString());
+        List<Long> jan = LessonsFixture.rootsOf("2024-01", null);
+        List<Long> later = LessonsFixture.roots(LessonsFixture.DUE + " AND completed_at >= '2024-02-01'");
+        LessonsFixture.assertStayedRowForRow(later, List.of(LessonsFixture.KEPT));
+        assertEquals(6, TestEnv.count("SELECT count(*) FROM wb.lesson_enrollments WHERE id = ANY(ARRAY" + jan + ")"));
+        assertEquals(List.of("restored", "archived", "archived", "archived"),
+                TestEnv.column("SELECT state FROM " + schema() + ".manifest ORDER BY window_start"));
+
+        TestEnv.Run all = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-05", "--json");
+        assertEquals(0, all.exit(), all.toString());
+        assertEquals(before, LessonsFixture.digests("wb"), "every table of both databases as it was before the archive");
+        assertEquals(List.of("restored", "restored", "restored", "restored"),
+                TestEnv.column("SELECT state FROM " + schema() + ".manifest ORDER BY window_start"));
+        long loads = TestEnv.count("SELECT count(*) FROM " + schema() + ".restore");
+
+        TestEnv.Run again = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-05");
+        assertEquals(0, again.exit(), again.toString());
+        assertEquals(before, LessonsFixture.digests("wb"), "nothing loaded twice");
+        assertEquals(loads, TestEnv.count("SELECT count(*) FROM " + schema() + ".restore"), "no load recorded twice");
+        assertTrue((again.out() + again.err()).contains("already restored"), again.toString());
+    }
+
+    /** (3) Archive twice: nothing new. A late row in an archived month: chunk 2, holding only it and its dependents. */
+    @Test
+    void archivingTwiceAddsNothingAndALateRowBecomesChunkTwoHoldingOnlyIt() throws Exception {
+        archive();
+        List<String> first = keys();
+        Map<String, String> archived = LessonsFixture.digests("wb");
+        TestEnv.Run again = archive();
+        assertEquals(first, keys(), "nothing new: " + again.out());
+        assertEquals(archived, LessonsFixture.digests("wb"));
+        try (var files = Files.walk(dir.resolve("s3/test"))) {
+            assertEquals(4, files.filter(f -> f.toString().endsWith(".zip")).count(), "no new object");
+        }
+
+        TestEnv.sql("INSERT INTO wb.lesson_enrollments (id, school_id, student_id, lesson, started_at, completed_at, score)"
+                        + " VALUES (150, 1, 5099, 'late', '2024-01-20 10:00+00', '2024-01-20 10:30+00', 50)",
+                "INSERT INTO wb.attempts VALUES (1501, 150, 'late answer', true, '2024-01-20 10:10+00')",
+                "INSERT INTO wb.enrollment_activities (id, lesson_enrollment_id, activity, data) VALUES (1501, 150, 'late', '{}')",
+                "INSERT INTO wb.enrollment_activity_attemptables VALUES (15011, 1501, 'Attempt', 1501)");
+        LessonsFixture.shard("INSERT INTO wb.lesson_events VALUES (1501, 150, 1, 'finished', '2024-01-20 10:30+00', '{\"late\": true}')",
+                "INSERT INTO wb.lesson_event_notes VALUES (1501, 1501, 'late note')");
+        LessonsFixture.snapshot();
+        archive();
+        List<String> withLate = new ArrayList<>(first);
+        withLate.add(1, key(null, "2024-01", 2));
+        assertEquals(withLate, keys());
+        assertManifested(key(null, "2024-01", 2), "2024-01", null, 6);
+        Map<String, Long> rows = LessonsFixture.assertBundleHolds(object(key(null, "2024-01", 2)), List.of(150L));
+        assertEquals(Map.of("lesson_enrollments", 1L, "attempts", 1L, "enrollment_activities", 1L,
+                "enrollment_activity_attemptables", 1L, "lesson_events", 1L, "lesson_event_notes", 1L),
+                Map.copyOf(rows.entrySet().stream().filter(e -> e.getValue() > 0)
+                        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
+        LessonsFixture.assertStayedRowForRow(List.of(150L), List.of());
+    }
+
+    /**
+     * (4) A due enrollment that a row staying references (the link to an enrollment never completed) is exported and
+     * counted but not deleted; its own dependents go with the bundle. Once nothing references it, it is a late chunk.
+     */
+    @Test
+    void aRootRowThatAStayingRowReferencesIsExportedCountedAndKept() throws Exception {
+        TestEnv.Run run = archive();
+        assertTrue(run.out().contains("kept") || run.out().contains("stay"), "the run says a row was kept:\n" + run.out());
+        assertEquals(1, TestEnv.count("SELECT count(*) FROM wb.lesson_enrollments WHERE id = " + LessonsFixture.KEPT));
+        assertEquals(1, TestEnv.count("SELECT count(*) FROM wb.lesson_links"), "the link stays");
+        assertEquals(0, TestEnv.count("SELECT count(*) FROM wb.attempts WHERE lesson_enrollment_id = " + LessonsFixture.KEPT),
+                "the kept row's attempts depend on nothing that stays: they go with the bundle");
+        assertEquals(0, LessonsFixture.shardCount("SELECT count(*) FROM wb.lesson_events WHERE lesson_enrollment_id = "
+                + LessonsFixture.KEPT));
+
+        String feb = key("2024-02");
+        assertEquals(1, TestEnv.count("SELECT count(*) FROM " + schema() + ".manifest WHERE object_key = '" + feb + "'"
+                + " AND tables @> '[{\"table\": \"wb.lesson_enrollments\", \"rows\": 6, \"deleted\": 5, \"kept\": 1}]'"),
+                TestEnv.column("SELECT tables::text FROM " + schema() + ".manifest WHERE object_key = '" + feb + "'").toString());
+        JsonNode root = table(bundleJson(object(feb)).get("tables"), "wb.lesson_enrollments");
+        assertEquals(1, root.get("kept").asLong(), root.toString());
+        assertEquals(5, root.get("deleted").asLong(), root.toString());
+        assertTrue(LessonsFixture.assertBundleHolds(object(feb), LessonsFixture.rootsOf("2024-02", null))
+                .get("lesson_enrollments") == 6, "the kept row is in the bundle");
+
+        TestEnv.sql("DELETE FROM wb.lesson_links");
+        LessonsFixture.snapshot();
+        archive();
+        assertEquals(1, TestEnv.count("SELECT count(*) FROM " + schema() + ".manifest WHERE object_key = '"
+                + key(null, "2024-02", 2) + "' AND row_count = 1"), "once nothing references it, it is February's chunk 2");
+        assertEquals(0, TestEnv.count("SELECT count(*) FROM wb.lesson_enrollments WHERE id = " + LessonsFixture.KEPT));
+    }
+
+    /** (5) With tenantColumn: one bundle per month and school; restore --tenant brings back one school's months. */
+    @Test
+    void withATenantColumnEachMonthAndSchoolIsABundleAndRestoreTakesOneSchool() throws Exception {
+        Map<String, String> before = LessonsFixture.digests("wb");
+        // :tenant is the school: the events of the school's enrollments (both conditions hold for each).
+        config = write("    tenantColumn: school_id\n", LessonsFixture.TABLES.replace(
+                "ANY(:wb.lesson_enrollments.id)", "ANY(:wb.lesson_enrollments.id) AND school_id = :tenant"));
+        archive();
+        List<String> expected = new ArrayList<>();
+        for (String month : LessonsFixture.MONTHS) {
+            for (long school : List.of(1L, 2L)) {
+                if (!LessonsFixture.rootsOf(month, school).isEmpty()) {
+                    expected.add(key(school, month, 1));
+                }
+            }
+        }
+        assertEquals(7, expected.size(), "April has school 2's enrollment only");
+        assertEquals(expected, keys());
+        for (String month : LessonsFixture.MONTHS) {
+            for (long school : List.of(1L, 2L)) {
+                List<Long> roots = LessonsFixture.rootsOf(month, school);
+                if (roots.isEmpty()) {
+                    continue;
+                }
+                LessonsFixture.assertBundleHolds(object(key(school, month, 1)), roots);
+                assertManifested(key(school, month, 1), month, school, 12L * roots.size());
+            }
+        }
+        LessonsFixture.assertStayedRowForRow(LessonsFixture.roots(LessonsFixture.DUE), List.of(LessonsFixture.KEPT));
+
+        TestEnv.Run one = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-05", "--tenant", "1");
+        assertEquals(0, one.exit(), one.toString());
+        LessonsFixture.assertStayedRowForRow(LessonsFixture.roots(LessonsFixture.DUE + " AND school_id = 2"), List.of());
+        assertEquals(List.of("1=restored", "2=archived"), TestEnv.column("SELECT DISTINCT tenant || '=' || state FROM "
+                + schema() + ".manifest ORDER BY 1"));
+        TestEnv.Run two = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-05", "--tenant", "2");
+        assertEquals(0, two.exit(), two.toString());
+        assertEquals(before, LessonsFixture.digests("wb"));
+    }
+
+    /** (6) verify and verify --deep find every bundle sound; an appended byte and an altered entry are each found. */
+    @Test
+    void verifyFindsEveryBundleSoundAndATamperedOneIsFound() throws Exception {
+        TestEnv.Run status = strata("status", "--json");
+        assertEquals(0, status.exit(), status.toString());
+        JsonNode job = JSON.readTree(status.out()).at("/jobs/0");
+        assertEquals("lessons", job.get("job").asText(), status.out());
+        assertEquals(4, job.at("/due/partitions").asInt(), "January to April are due: " + job);
+        TestEnv.Run human = strata("status");
+        assertEquals(0, human.exit(), human.toString());
+        assertTrue(human.out().contains("lessons") && human.out().contains("wb.lesson_enrollments"), human.out());
+
+        archive();
+        for (String deep : List.of("", "--deep")) {
+            TestEnv.Run verify = deep.isEmpty() ? strata("verify", "--job", "lessons", "--json")
+                    : strata("verify", "--job", "lessons", deep, "--json");
+            assertEquals(0, verify.exit(), verify.toString());
+            assertEquals(4, JSON.readTree(verify.out()).at("/jobs/0/sound").asInt(), verify.out());
+        }
+        assertEquals(4, JSON.readTree(strata("status", "--json").out()).at("/jobs/0/archived/objects").asInt());
+
+        // An altered entry in a zip that the manifest lists as it now is: only --deep reads the entries.
+        String march = key("2024-03");
+        Path zip = object(march);
+        Path altered = dir.resolve("altered.zip");
+        try (ZipFile in = new ZipFile(zip.toFile()); ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(altered))) {
+            for (ZipEntry e : Collections.list(in.entries())) {
+                byte[] bytes = in.getInputStream(e).readAllBytes();
+                if (e.getName().endsWith("wb.attempts.csv")) {
+                    bytes = new String(bytes, StandardCharsets.UTF_8).replace("answer 1", "answer 9").getBytes(StandardCharsets.UTF_8);
+                }
+                out.putNextEntry(new ZipEntry(e.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+        Files.copy(altered, zip, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        TestEnv.sql("UPDATE " + schema() + ".manifest SET sha256 = '" + sha256(zip) + "', gzip_bytes = " + Files.size(zip)
+                + " WHERE object_key = '" + march + "'");
+        assertEquals(0, strata("verify", "--job", "lessons").exit(), "size and SHA-256 are the manifest's");
+        TestEnv.Run deep = strata("verify", "--job", "lessons", "--deep");
+        assertEquals(1, deep.exit(), deep.toString());
+        assertTrue(deep.out().contains("OBJECT_CORRUPT") && deep.out().contains("wb.attempts.csv"), deep.out());
+
+        // A byte appended to another bundle: its size and SHA-256 are no longer the manifest's.
+        String jan = key("2024-01");
+        Files.write(object(jan), new byte[] {1}, StandardOpenOption.APPEND);
+        TestEnv.Run verify = strata("verify", "--job", "lessons", "--json");
+        assertEquals(1, verify.exit(), verify.toString());
+        List<String> corrupt = new ArrayList<>();
+        JSON.readTree(verify.out()).get("problems").forEach(p -> {
+            if (p.get("code").asText().equals("OBJECT_CORRUPT")) {
+                corrupt.add(p.get("key").asText());
+            }
+        });
+        assertEquals(List.of(jan), corrupt, verify.out());
+
+        Map<String, String> archived = LessonsFixture.digests("wb");
+        TestEnv.Run restore = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-02");
+        assertEquals(1, restore.exit(), restore.toString());
+        assertEquals(archived, LessonsFixture.digests("wb"), "a tampered bundle loads nothing");
+    }
+
+    static Stream<Arguments> refusals() {
+        String where = "        - table: wb.hint_views\n          where: \"student_id = %s\"\n";
+        return Stream.of(
+                Arguments.of("offload", "    offload: { columns: [lesson], key: id }\n", "",
+                        List.of("strata.jobs[0].", "tables", "offload")),
+                Arguments.of("delete: false", "    delete: false\n", "", List.of("strata.jobs[0].", "tables", "delete")),
+                Arguments.of("acceptOnDelete", "    acceptOnDelete: [wb.attempts.attempts_lesson_enrollment_id_fkey]\n", "",
+                        List.of("strata.jobs[0].", "tables", "acceptOnDelete")),
+                Arguments.of("a where with an unknown parameter", "", where.formatted(":school"),
+                        List.of("strata.jobs[0].tables[2].where", ":school")),
+                Arguments.of(":tenant without tenantColumn", "", where.formatted(":tenant"),
+                        List.of("strata.jobs[0].tables[2].where", ":tenant")),
+                Arguments.of("an unknown database", "",
+                        "        - table: wb.devices\n          database: nowhere\n          where: \"true\"\n",
+                        List.of("strata.jobs[0].tables[2].database", "nowhere")));
+    }
+
+    /** (7) A time job with tables: that cannot be right is refused at start: exit 2, the key and value named, nothing moved. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusals")
+    void aTimeJobWithTablesThatCannotBeRightIsRefusedAndNothingMoves(String name, String extraKeys, String extraTables,
+            List<String> expected) throws Exception {
+        Map<String, String> before = LessonsFixture.digests("wb");
+        config = write(extraKeys, LessonsFixture.TABLES + extraTables);
+        for (List<String> args : List.of(List.of("archive", "--job", "lessons"), List.of("archive", "--job", "lessons", "--dry-run"))) {
+            TestEnv.Run run = strata(args.toArray(String[]::new));
+            assertEquals(2, run.exit(), run.toString());
+            assertTrue(!run.err().contains("is not a known key"), "a time job takes tables: this is refused for its own reason:\n" + run);
+            for (String e : expected) {
+                assertTrue(run.err().contains(e), "'" + e + "' in\n" + run);
+            }
+            assertTrue(run.err().contains(config.toString()), "the file named in\n" + run);
+        }
+        assertEquals(before, LessonsFixture.digests("wb"), "nothing moved");
+        if (TestEnv.count("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema() + "' AND tablename = 'manifest'") > 0) {
+            assertEquals(0, TestEnv.count("SELECT count(*) FROM " + schema() + ".manifest"), "no manifest row");
+        }
+    }
+
+    /** (8) JSON lines: the entries are .jsonl, JSON null apart from SQL NULL, and a restore gives back every table. */
+    @Test
+    void aJsonLinesWindowBundleComesBackWhole() throws Exception {
+        Map<String, String> before = LessonsFixture.digests("wb");
+        config = write("    format: jsonl\n", LessonsFixture.TABLES);
+        archive();
+        assertEquals(List.of("jsonl"), TestEnv.column("SELECT DISTINCT format FROM " + schema() + ".manifest"));
+        assertEquals(LessonsFixture.MONTHS.stream().map(m -> key(m)).toList(), keys());
+        List<Long> roots = LessonsFixture.rootsOf("2024-01", null);
+        try (ZipFile z = new ZipFile(object(key("2024-01")).toFile())) {
+            assertTrue(z.getEntry(LessonsFixture.entry("lesson_enrollments", "csv")) == null);
+            String events = new String(z.getInputStream(z.getEntry(LessonsFixture.entry("lesson_events", "jsonl"))).readAllBytes(),
+                    StandardCharsets.UTF_8);
+            assertEquals(3L * roots.size(), events.lines().count(), events);
+            assertTrue(events.contains("\"payload\":null"), "JSON null is written: " + events);
+            assertTrue(events.lines().anyMatch(l -> !l.contains("\"payload\"")), "SQL NULL is a missing key: " + events);
+            String enrollments = new String(z.getInputStream(z.getEntry(LessonsFixture.entry("lesson_enrollments", "jsonl")))
+                    .readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(roots.size(), enrollments.lines().count(), enrollments);
+            assertEquals("window", bundleJson(object(key("2024-01"))).get("kind").asText());
+        }
+        LessonsFixture.assertStayedRowForRow(LessonsFixture.roots(LessonsFixture.DUE), List.of(LessonsFixture.KEPT));
+        TestEnv.Run deep = strata("verify", "--job", "lessons", "--deep");
+        assertEquals(0, deep.exit(), deep.toString());
+
+        TestEnv.Run restore = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-05");
+        assertEquals(0, restore.exit(), restore.toString());
+        assertEquals(before, LessonsFixture.digests("wb"), "JSON null and SQL NULL, generated and identity columns as they were");
+    }
+}
