@@ -103,13 +103,24 @@ CREATE TABLE IF NOT EXISTS ${schema}.claim (
 
 -- What kind of unit the object holds: 'rows' (a window of rows, deleted), 'offload' (columns of a window's
 -- rows, set to NULL while the rows stay), 'tenant' (a bundle: a root row and its dependents, across
--- databases). Added while missing only, as format_version is.
+-- databases), 'bundle' (a window's rows and their dependents: a time job with tables:). Added while missing
+-- only, as format_version is.
 DO '
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = ''${schema}.manifest''::regclass
                    AND attname = ''kind'' AND NOT attisdropped) THEN
         ALTER TABLE ${schema}.manifest ADD COLUMN IF NOT EXISTS kind text NOT NULL DEFAULT ''rows''
-            CHECK (kind IN (''rows'', ''offload'', ''tenant''));
+            CHECK (kind IN (''rows'', ''offload'', ''tenant'', ''bundle''));
+    END IF;
+END';
+
+-- A schema from before window bundles: its check of kind widened to take 'bundle'.
+DO '
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = ''${schema}.manifest''::regclass
+               AND conname = ''manifest_kind_check'' AND pg_get_constraintdef(oid) NOT LIKE ''%bundle%'') THEN
+        ALTER TABLE ${schema}.manifest DROP CONSTRAINT manifest_kind_check,
+            ADD CONSTRAINT manifest_kind_check CHECK (kind IN (''rows'', ''offload'', ''tenant'', ''bundle''));
     END IF;
 END';
 

@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import io.strata.config.JobConfig;
 import io.strata.config.TenantJobConfig;
 import io.strata.kinds.tenant.TenantPlan;
 import io.strata.kinds.tenant.TenantRunner;
@@ -150,20 +151,33 @@ public final class Instance implements AutoCloseable {
             if (!job.enabled()) {
                 continue;
             }
-            for (TenantJobConfig.Extra e : job.tables()) {
-                if (!databases.containsKey(e.database())) {
-                    Database other = Database.open(config.databases().get(e.database()));
-                    closeables.add(other);
-                    databases.put(e.database(), other);
-                }
-            }
+            open(job.tables(), databases);
             plans.put(job.name(), TenantPlan.of(config.source().toString(), job, databases));
         }
-        TenantSteps steps = new TenantSteps(databases, storage, plans, config.schema(), config.s3().prefix(),
+        // Time jobs with tables: each window a bundle, planned as a tenant job's is.
+        Map<String, TenantPlan> all = new LinkedHashMap<>(plans);
+        for (JobConfig job : config.enabledJobs()) {
+            if (job.bundles()) {
+                open(job.tables(), databases);
+                all.put(job.name(), TenantPlan.of(config.source().toString(), job, databases));
+            }
+        }
+        TenantSteps steps = new TenantSteps(databases, storage, all, config.schema(), config.s3().prefix(),
                 config.tempDir(), config.gzipLevel(), installation, this::stopping);
         tenantRunner = new TenantRunner(databases, plans, steps.pending(), config.schema());
         tenantDatabases = databases;
         return steps;
+    }
+
+    /** Opens the databases {@code tables} name that are not open yet. */
+    private void open(java.util.List<TenantJobConfig.Extra> tables, Map<String, Database> databases) {
+        for (TenantJobConfig.Extra e : tables) {
+            if (!databases.containsKey(e.database())) {
+                Database other = Database.open(config.databases().get(e.database()));
+                closeables.add(other);
+                databases.put(e.database(), other);
+            }
+        }
     }
 
     /**

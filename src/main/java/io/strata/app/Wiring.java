@@ -10,6 +10,7 @@ import io.strata.kinds.rows.RowsExport;
 import io.strata.kinds.tenant.TenantResult;
 import io.strata.kinds.tenant.TenantSchedule;
 import io.strata.kinds.tenant.TenantSteps;
+import io.strata.kinds.tenant.WindowBundles;
 import io.strata.config.TenantJobConfig;
 import org.apache.camel.ProducerTemplate;
 import io.strata.unit.BatchSteps;
@@ -76,6 +77,7 @@ final class Wiring {
         main.bind("jobRunner", runner);
         main.bind("tenantSteps", tenantSteps);
         main.bind("tenantSchedule", tenantSchedule);
+        main.bind("windowBundles", new WindowBundles(tenantSteps.pending()));
         main.bind("strataRunLog", runLog(database));
         RowsExport rows = new RowsExport(config.schema());
         OffloadExport offload = new OffloadExport(config.schema());

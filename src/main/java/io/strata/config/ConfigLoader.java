@@ -123,7 +123,7 @@ public final class ConfigLoader {
                         tenantJobs.add(tj);
                         continue;
                     }
-                    JobConfig job = new JobReader(f).job(jobsNode.get(i), "strata.jobs[" + i + "]", zone);
+                    JobConfig job = new JobReader(f).job(jobsNode.get(i), "strata.jobs[" + i + "]", zone, databases.keySet());
                     if (!names.add(job.name())) {
                         throw f.error("strata.jobs[" + i + "].name", job.name(), "is used by another job");
                     }

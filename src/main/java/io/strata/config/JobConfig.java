@@ -20,6 +20,10 @@ import java.util.List;
  * @param offload      the columns that move to S3 while the rows stay; null for a job that archives whole rows
  * @param key          the column that identifies a row in the archive ({@code key:}), for {@code get}; null: the
  *                     table's primary key when it has one column
+ * @param tables       with {@code tables:}, each window's object is a bundle of the window's rows and every row that
+ *                     depends on them (foreign keys, and these tables): as a tenant job's, in windows; null without
+ * @param testRestore  for bundles: load each into scratch tables and compare before anything is deleted
+ * @param at           where the job is in its file ({@code strata.jobs[2]}), for messages
  */
 public record JobConfig(
         String name,
@@ -40,7 +44,10 @@ public record JobConfig(
         List<String> acceptOnDelete,
         TimestampUnit timestampUnit,
         OffloadConfig offload,
-        String key) {
+        String key,
+        List<TenantJobConfig.Extra> tables,
+        boolean testRestore,
+        String at) {
 
     /** Batches archived, and objects restored, at once when the job does not say. */
     public static final int DEFAULT_CONCURRENCY = 2;
@@ -99,6 +106,16 @@ public record JobConfig(
 
     public String qualifiedTable() {
         return schema + "." + table;
+    }
+
+    /** True when each window's object is a bundle of its rows and their dependents ({@code tables:}). */
+    public boolean bundles() {
+        return tables != null;
+    }
+
+    /** The manifest's {@code kind} of the job's objects. */
+    public String kind() {
+        return bundles() ? "bundle" : offloads() ? "offload" : "rows";
     }
 
     /**

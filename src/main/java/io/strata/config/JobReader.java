@@ -6,6 +6,7 @@ import java.time.Period;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.quartz.CronExpression;
 
@@ -21,10 +22,10 @@ final class JobReader {
         this.f = f;
     }
 
-    JobConfig job(JsonNode node, String at, ZoneId defaultZone) {
+    JobConfig job(JsonNode node, String at, ZoneId defaultZone, Set<String> databases) {
         ConfigFile.Section j = f.section(node, at, "name", "table", "timestampColumn", "keep", "batch", "format", "schedule",
                 "tenantColumn", "delete", "enabled", "concurrency", "zone", "acceptOnDelete", "timestampUnit", "offload",
-                "key");
+                "key", "tables", "testRestore");
         String name = j.require("name");
         if (!JOB_NAME.matcher(name).matches()) {
             throw f.error(at + ".name", name, "must be lower-case letters, digits, '-' or '_'");
@@ -113,10 +114,40 @@ final class JobReader {
                         + " integer values of timestampColumn count since 1970-01-01T00:00Z)");
             };
         }
+        List<TenantJobConfig.Extra> tables = bundleTables(j, at, databases, offload != null, delete, key);
+        if (tables == null && j.node("testRestore") != null) {
+            throw f.error(at + ".testRestore", j.string("testRestore", ""), "is for jobs whose windows are bundles (with"
+                    + " tables:) and for tenant jobs; this job's objects are rows of one table");
+        }
         return new JobConfig(name, parts.length == 2 ? parts[0] : "public", parts[parts.length - 1], ts,
                 keepText, keepDuration, keepPeriod, batch, format, schedule, tenant,
                 delete, j.bool("enabled", true), j.integer("concurrency", JobConfig.DEFAULT_CONCURRENCY, 1, 32),
-                j.zone("zone", defaultZone), acceptOnDelete(j, at, delete, offload != null), unit, offload, key);
+                j.zone("zone", defaultZone), acceptOnDelete(j, at, delete, offload != null), unit, offload, key,
+                tables, j.bool("testRestore", true), at);
+    }
+
+    /**
+     * {@code tables:} on a time job: each window's object becomes a bundle of its rows and their dependents (README,
+     * "Windows with their dependents"); null when the key is absent. A bundle's tables are deleted children first
+     * and a row another row still references stays, so neither offload, export-only, acceptOnDelete nor key (get
+     * reads row objects) goes with it.
+     */
+    private List<TenantJobConfig.Extra> bundleTables(ConfigFile.Section j, String at, Set<String> databases,
+            boolean offload, boolean delete, String key) {
+        JsonNode list = j.node("tables");
+        if (list == null || list.isNull()) {
+            return null;
+        }
+        String why = offload ? "offload: an offload job keeps its rows, while a bundle holds whole rows and their"
+                + " dependents; remove one of them"
+                : !delete ? "delete: false: bundles are archived and deleted together, children first; remove one of them"
+                : j.node("acceptOnDelete") != null ? "acceptOnDelete: the tables that reference the job's table are in"
+                        + " its bundles and are deleted first, so no ON DELETE action ever fires; remove acceptOnDelete"
+                : key != null ? "key: get reads rows from row objects, not from bundles; remove key" : null;
+        if (why != null) {
+            throw f.error(at + ".tables", list.toString(), "does not go with " + why);
+        }
+        return List.copyOf(new TenantJobReader(f).tables(list, at + ".tables", databases));
     }
 
     /**

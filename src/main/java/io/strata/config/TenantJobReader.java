@@ -41,32 +41,7 @@ final class TenantJobReader {
             throw f.error(tat + ".key", key, "is not a column name");
         }
         String due = t.string("due", null);
-        List<TenantJobConfig.Extra> extras = new ArrayList<>();
-        JsonNode list = t.node("tables");
-        if (list != null && !list.isNull()) {
-            if (!list.isArray()) {
-                throw f.error(tat + ".tables", list.toString(), "must be a list of {table, where, database}");
-            }
-            for (int i = 0; i < list.size(); i++) {
-                String eat = tat + ".tables[" + i + "]";
-                ConfigFile.Section e = f.section(list.get(i), eat, "table", "where", "database");
-                String[] parts = table(e.require("table"), eat + ".table");
-                String database = e.string("database", TenantJobConfig.MAIN);
-                if (!databases.contains(database)) {
-                    throw f.error(eat + ".database", database, "is not a database of strata.databases (known: "
-                            + String.join(", ", databases) + ")");
-                }
-                String where = e.string("where", null);
-                if (where != null && where.isBlank()) {
-                    throw f.error(eat + ".where", where, "is empty; leave the key out for a table foreign keys reach");
-                }
-                if (!database.equals(TenantJobConfig.MAIN) && where == null) {
-                    throw f.error(eat + ".where", null, "is required for a table of another database (" + database
-                            + "): no foreign key crosses databases");
-                }
-                extras.add(new TenantJobConfig.Extra(parts[0], parts[1], where, database, eat));
-            }
-        }
+        List<TenantJobConfig.Extra> extras = tables(t.node("tables"), tat + ".tables", databases);
         String formatText = j.string("format", "csv");
         JobConfig.Format format = switch (formatText) {
             case "csv" -> JobConfig.Format.CSV;
@@ -80,6 +55,40 @@ final class TenantJobReader {
         return new TenantJobConfig(name, at, root[0], root[1], key, due, List.copyOf(extras), format, schedule,
                 j.bool("enabled", true), j.integer("concurrency", JobConfig.DEFAULT_CONCURRENCY, 1, 32),
                 j.bool("testRestore", true));
+    }
+
+    /**
+     * A {@code tables:} list ({@code {table, where, database}} each), of a tenant job's {@code tenant:} or of a time
+     * job; empty when absent.
+     */
+    List<TenantJobConfig.Extra> tables(JsonNode list, String at, Set<String> databases) {
+        List<TenantJobConfig.Extra> extras = new ArrayList<>();
+        if (list == null || list.isNull()) {
+            return extras;
+        }
+        if (!list.isArray()) {
+            throw f.error(at, list.toString(), "must be a list of {table, where, database}");
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String eat = at + "[" + i + "]";
+            ConfigFile.Section e = f.section(list.get(i), eat, "table", "where", "database");
+            String[] parts = table(e.require("table"), eat + ".table");
+            String database = e.string("database", TenantJobConfig.MAIN);
+            if (!databases.contains(database)) {
+                throw f.error(eat + ".database", database, "is not a database of strata.databases (known: "
+                        + String.join(", ", databases) + ")");
+            }
+            String where = e.string("where", null);
+            if (where != null && where.isBlank()) {
+                throw f.error(eat + ".where", where, "is empty; leave the key out for a table foreign keys reach");
+            }
+            if (!database.equals(TenantJobConfig.MAIN) && where == null) {
+                throw f.error(eat + ".where", null, "is required for a table of another database (" + database
+                        + "): no foreign key crosses databases");
+            }
+            extras.add(new TenantJobConfig.Extra(parts[0], parts[1], where, database, eat));
+        }
+        return extras;
     }
 
     private String[] table(String table, String key) {

@@ -42,7 +42,8 @@ public final class Jobs {
                 if (job.offloads()) {
                     OffloadTable.check(c, job, table, config.source() + ": strata.jobs[" + config.jobs().indexOf(job) + "]")
                             .forEach(line -> LOG.warn("job {}: {}", job.name(), line));
-                } else if (job.delete()) {
+                } else if (job.delete() && !job.bundles()) {
+                    // A bundle holds the tables that reference the job's table, deleted first (TenantPlan).
                     table = table.withReferences(references(c, config, job, table));
                 }
                 jobs.put(job.name(), new JobState(job, table));

@@ -8,13 +8,14 @@ import java.util.regex.Pattern;
  * The S3 layout: {@code {prefix}/{job}/{tenant?}/{yyyy}/{MM}/{dd}/{table}-{yyyyMMddHH}-c{chunk}.{csv|jsonl}.gz}
  * ({@code yyyyMMddHHmm} for windows shorter than an hour); for a month window
  * {@code {prefix}/{job}/{tenant?}/{yyyy}/{MM}/{table}-{yyyyMM}-c{chunk}…}, and for a week window the day of its
- * Monday and {@code w}: {@code …/{yyyy}/{MM}/{dd}/{table}-{yyyyMMdd}w-c{chunk}…}. Beside each object its sidecar, the same key with {@code .json} appended. Distinct partitions get
+ * Monday and {@code w}: {@code …/{yyyy}/{MM}/{dd}/{table}-{yyyyMMdd}w-c{chunk}…}. A job whose windows are bundles
+ * ({@code tables:}) writes {@code .zip} where the others write {@code .csv.gz} or {@code .jsonl.gz}. Beside each object its sidecar, the same key with {@code .json} appended. Distinct partitions get
  * distinct keys (the tenant segment is injective); that a key is free is checked before every upload
  * ({@link KeyClaim}), since a changed prefix, zone or batch could still lead two windows to one key.
  */
 public final class ObjectKeys {
 
-    private static final Pattern WRITTEN = Pattern.compile(".*-(\\d{6}|\\d{8}w|\\d{10}|\\d{12})-c\\d+\\.(csv|jsonl)\\.gz(\\.json)?");
+    private static final Pattern WRITTEN = Pattern.compile(".*-(\\d{6}|\\d{8}w|\\d{10}|\\d{12})-c\\d+\\.(csv\\.gz|jsonl\\.gz|zip)(\\.json)?");
 
     private ObjectKeys() {}
 
@@ -34,7 +35,7 @@ public final class ObjectKeys {
             key.append(String.format("%04d/%02d/%02d/", w.start().getYear(), w.start().getMonthValue(), w.start().getDayOfMonth()));
         }
         key.append(p.job().table()).append('-').append(w.label()).append("-c").append(chunk)
-                .append('.').append(p.job().format().extension()).append(".gz");
+                .append(p.job().bundles() ? ".zip" : "." + p.job().format().extension() + ".gz");
         return key.toString();
     }
 

@@ -263,7 +263,7 @@ public final class BatchSteps {
     }
 
     /** The name of a partition's advisory lock, the same in every instance. */
-    static String lockName(Partition p) {
+    public static String lockName(Partition p) {
         return "strata|" + p.job().name() + "|" + p.tenantSplit() + "|" + p.tenant() + "|" + p.window().start();
     }
 }

@@ -34,7 +34,7 @@ public final class KeyClaim {
         this.prefix = prefix;
     }
 
-    Batch.Claim claim(UnitTransaction tx, Partition p, long runId) throws SQLException {
+    public Batch.Claim claim(UnitTransaction tx, Partition p, long runId) throws SQLException {
         int first = nextChunk(tx.connection(), p);
         for (int chunk = first; chunk < first + MAX_TAKEN_KEYS; chunk++) {
             String key = ObjectKeys.objectKey(prefix, p, chunk);

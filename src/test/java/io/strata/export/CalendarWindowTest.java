@@ -26,7 +26,7 @@ class CalendarWindowTest {
 
     static JobConfig job(WindowSize batch, String keep, String tenant) {
         return new JobConfig("raw-data", "public", "points", "ts", keep, null, Period.parse(keep), batch,
-                JobConfig.Format.JSONL, "0 0 3 * * ?", tenant, true, true, 1, BERLIN, List.of(), null, null, null);
+                JobConfig.Format.JSONL, "0 0 3 * * ?", tenant, true, true, 1, BERLIN, List.of(), null, null, null, null, true, "strata.jobs[0]");
     }
 
     @Test

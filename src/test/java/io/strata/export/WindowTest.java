@@ -48,7 +48,7 @@ class WindowTest {
     void cutoffIsTheStartOfTheWindowHoldingNowMinusKeep() {
         JobConfig job = new JobConfig("j", "public", "t", "at", "P2D", Duration.ofDays(2), null,
                 WindowSize.of(Duration.ofHours(1)), JobConfig.Format.CSV, "0 0 3 * * ?", null, true, true, 1, ZoneId.of("UTC"),
-                List.of(), null, null, null);
+                List.of(), null, null, null, null, true, "strata.jobs[0]");
         ZonedDateTime now = ZonedDateTime.of(2026, 11, 21, 16, 45, 0, 0, ZoneId.of("UTC"));
         assertEquals(LocalDateTime.of(2026, 11, 19, 16, 0), PartitionFinder.cutoff(job, now));
     }

@@ -2,6 +2,7 @@ package io.strata.kinds.tenant;
 
 import io.strata.config.TenantJobConfig;
 import io.strata.db.Sql;
+import io.strata.kinds.rows.RowsExport;
 import io.strata.unit.UnitTransaction;
 import java.sql.Array;
 import java.sql.Connection;
@@ -25,12 +26,14 @@ final class BundleRows {
 
     private final TenantPlan plan;
     private final Map<String, UnitTransaction> txs;
+    private final TenantRequest request;
     private final String tenant;
 
-    BundleRows(TenantPlan plan, Map<String, UnitTransaction> txs, String tenant) {
+    BundleRows(TenantPlan plan, Map<String, UnitTransaction> txs, TenantRequest request) {
         this.plan = plan;
         this.txs = txs;
-        this.tenant = tenant;
+        this.request = request;
+        this.tenant = request.tenant();
     }
 
     Connection connection(BundleTable t) {
@@ -38,6 +41,9 @@ final class BundleRows {
     }
 
     void collect() throws SQLException {
+        if (request.window() != null) {
+            RowsExport.bindTenant(txs.get(TenantJobConfig.MAIN).connection(), request.window());
+        }
         for (BundleTable t : plan.order()) {
             Connection c = connection(t);
             try (Statement st = c.createStatement()) {
@@ -58,6 +64,10 @@ final class BundleRows {
     }
 
     private String membership(BundleTable t) {
+        if (t.index() == 0 && request.window() != null) {
+            // The window's rows, as a row batch of the job would take them (its tenant a bound setting).
+            return "(" + RowsExport.partitionRows(request.window(), request.run().table()) + ")";
+        }
         if (t.index() == 0) {
             return "strata_t." + Sql.ident(plan.job().key()) + " = CAST(CAST(? AS text) AS " + plan.rootKeyType() + ")";
         }
@@ -84,7 +94,9 @@ final class BundleRows {
 
     private void bind(PreparedStatement ps, BundleTable t) throws SQLException {
         if (t.index() == 0) {
-            ps.setString(1, tenant);
+            if (request.window() == null) {
+                ps.setString(1, tenant);
+            }
             return;
         }
         int i = 1;
@@ -146,6 +158,21 @@ final class BundleRows {
                 }
             }
         }
+    }
+
+    /** The root's rows, and the rows of every table that leave it (not kept): a window with none is not archived. */
+    long[] counts() throws SQLException {
+        long root = 0;
+        long leaving = 0;
+        for (BundleTable t : plan.order()) {
+            try (Statement st = connection(t).createStatement(); ResultSet rs = st.executeQuery("SELECT count(*),"
+                    + " count(*) FILTER (WHERE NOT strata_keep) FROM " + t.temp())) {
+                rs.next();
+                root += t.index() == 0 ? rs.getLong(1) : 0;
+                leaving += rs.getLong(2);
+            }
+        }
+        return new long[] {root, leaving};
     }
 
     static boolean main(BundleTable t) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.strata.config.JobConfig;
 import io.strata.db.Column;
+import io.strata.export.Partition;
 import io.strata.manifest.Manifests;
 import io.strata.kinds.rows.JsonRows;
 import io.strata.storage.Digests;
@@ -83,8 +84,17 @@ final class BundleWriter {
     private static ObjectNode bundleJson(TenantBatch b) {
         ObjectNode j = TenantSteps.object();
         BundleTable root = b.plan.root();
-        j.put("formatVersion", 1).put("kind", "tenant").put("job", b.request.job()).put("tenant", b.request.tenant());
-        j.putObject("root").put("database", root.database()).put("table", root.qualified()).put("key", b.plan.job().key());
+        j.put("formatVersion", 1).put("kind", b.request.window() == null ? "tenant" : "window").put("job", b.request.job())
+                .put("tenant", b.request.tenant());
+        ObjectNode r = j.putObject("root").put("database", root.database()).put("table", root.qualified());
+        Partition w = b.request.window();
+        if (w == null) {
+            r.put("key", b.plan.job().key());
+        } else {
+            r.put("timestampColumn", w.job().timestampColumn()).put("tenantColumn", w.job().tenantColumn());
+            j.put("window", w.window().label()).put("windowStart", w.window().startAt(w.job().zone()).toString())
+                    .put("windowEnd", w.window().endAt(w.job().zone()).toString());
+        }
         j.put("format", b.plan.job().format().extension()).put("entryFormatVersion", b.plan.job().format().version())
                 .put("createdAt", b.createdAt).put("tool", "strata " + TenantSteps.version());
         if (b.request.pretend()) {
@@ -119,10 +129,15 @@ final class BundleWriter {
     /** The sidecar beside the bundle: the manifest row's facts, so that the bucket describes itself. */
     byte[] sidecar(TenantBatch b) throws IOException {
         ObjectNode s = TenantSteps.object();
-        s.put("tool", "strata").put("version", TenantSteps.version()).put("kind", "tenant").put("job", b.request.job())
+        s.put("tool", "strata").put("version", TenantSteps.version()).put("kind", b.kind()).put("job", b.request.job())
                 .put("table", b.plan.root().qualified()).put("tenant", b.request.tenant()).put("chunk", b.chunk)
                 .put("format", b.plan.job().format().extension()).put("formatVersion", b.plan.job().format().version())
                 .put("compression", "zip");
+        Partition w = b.request.window();
+        if (w != null) {
+            s.put("window", w.window().label()).put("windowStart", w.window().startAt(w.job().zone()).toString())
+                    .put("windowEnd", w.window().endAt(w.job().zone()).toString());
+        }
         s.set("tables", tables(b, false));
         s.put("rows", b.rows()).put("rawBytes", b.rawBytes).put("bytes", b.bytes).put("sha256", b.sha256)
                 .put("extractMs", b.extractMs).put("archivedAt", b.createdAt);

@@ -80,6 +80,11 @@ public final class TenantBatch {
         return result;
     }
 
+    /** The manifest's kind: {@code tenant}, or {@code bundle} for a window's bundle. */
+    String kind() {
+        return request.window() == null ? "tenant" : "bundle";
+    }
+
     long rows() {
         return entries.stream().mapToLong(e -> e.rows).sum();
     }

@@ -2,6 +2,7 @@ package io.strata.kinds.tenant;
 
 import io.strata.ErrorCode;
 import io.strata.StrataException;
+import io.strata.config.JobConfig;
 import io.strata.config.TenantJobConfig;
 import io.strata.db.Column;
 import io.strata.db.Database;
@@ -29,17 +30,17 @@ import java.util.Set;
  */
 public final class TenantPlan {
 
-    private final TenantJobConfig job;
+    private final BundleJob job;
     private final List<BundleTable> order;
     private final String rootKeyType;
 
-    private TenantPlan(TenantJobConfig job, List<BundleTable> order, String rootKeyType) {
+    private TenantPlan(BundleJob job, List<BundleTable> order, String rootKeyType) {
         this.job = job;
         this.order = order;
         this.rootKeyType = rootKeyType;
     }
 
-    public TenantJobConfig job() {
+    public BundleJob job() {
         return job;
     }
 
@@ -60,8 +61,17 @@ public final class TenantPlan {
         return order.stream().map(BundleTable::id).toList();
     }
 
-    /** Plans {@code job} against its databases ({@code main} and those its tables name). */
+    /** Plans a tenant job against its databases ({@code main} and those its tables name). */
     public static TenantPlan of(String source, TenantJobConfig job, Map<String, Database> databases) {
+        return of(source, BundleJob.of(job), databases);
+    }
+
+    /** Plans a time job with {@code tables:}: each window's rows are its bundles' roots. */
+    public static TenantPlan of(String source, JobConfig job, Map<String, Database> databases) {
+        return of(source, BundleJob.of(job), databases);
+    }
+
+    private static TenantPlan of(String source, BundleJob job, Map<String, Database> databases) {
         try {
             return new Planner(source, job, databases).plan();
         } catch (SQLException e) {
@@ -72,12 +82,12 @@ public final class TenantPlan {
 
     private static final class Planner {
         private final String source;
-        private final TenantJobConfig job;
+        private final BundleJob job;
         private final Map<String, Database> databases;
         /** Per database: every foreign key, by the table it references. */
         private final Map<String, List<BundleTable.ForeignKey>> fks = new LinkedHashMap<>();
 
-        Planner(String source, TenantJobConfig job, Map<String, Database> databases) {
+        Planner(String source, BundleJob job, Map<String, Database> databases) {
             this.source = source;
             this.job = job;
             this.databases = databases;
@@ -97,7 +107,7 @@ public final class TenantPlan {
 
         TenantPlan plan() throws SQLException {
             Map<String, Node> nodes = new LinkedHashMap<>();
-            Node root = new Node(TenantJobConfig.MAIN, job.schema(), job.table(), null, job.at() + ".tenant.table");
+            Node root = new Node(TenantJobConfig.MAIN, job.schema(), job.table(), null, job.rootAt());
             nodes.put(root.id(), root);
             for (TenantJobConfig.Extra e : job.tables()) {
                 Node n = new Node(e.database(), e.schema(), e.table(), e.where(), e.at());
@@ -115,9 +125,10 @@ public final class TenantPlan {
                 }
                 columns.put(n.id(), cols);
             }
-            String rootType = columns.get(root.id()).stream().filter(c -> c.name().equals(job.key())).map(Column::type)
-                    .findFirst().orElseThrow(() -> error(job.at() + ".tenant.key", job.key(), "is not a column of "
-                            + job.qualifiedTable()));
+            String rootType = job.key() == null ? null : columns.get(root.id()).stream()
+                    .filter(c -> c.name().equals(job.key())).map(Column::type).findFirst()
+                    .orElseThrow(() -> error(job.windows() ? job.at() + ".tenantColumn" : job.at() + ".tenant.key", job.key(),
+                            "is not a column of " + job.qualifiedTable()));
             // Follow the foreign keys down from every table the operator named, in its own database.
             Deque<Node> todo = new ArrayDeque<>(nodes.values());
             while (!todo.isEmpty()) {
@@ -169,6 +180,11 @@ public final class TenantPlan {
                     throw error(n.at() + ".where", n.where(), e.getMessage());
                 }
                 for (String name : p.names()) {
+                    if (name.equals("tenant") && rootType == null) {
+                        throw error(n.at() + ".where", n.where(), "uses :tenant, but the job has no tenantColumn: its"
+                                + " bundles are windows of all tenants; give the job a tenantColumn, or select by"
+                                + " :schema.table.column");
+                    }
                     if (name.equals("tenant")) {
                         continue;
                     }
@@ -232,7 +248,7 @@ public final class TenantPlan {
             }
             if (sorted.size() < nodes.size()) {
                 List<String> left = nodes.keySet().stream().filter(id -> !done.contains(id)).toList();
-                throw error(job.at() + ".tenant.tables", String.join(", ", left), "these tables depend on each other in a"
+                throw error(job.tablesAt(), String.join(", ", left), "these tables depend on each other in a"
                         + " cycle (foreign keys or where parameters) that cannot be ordered parents first");
             }
             return sorted;

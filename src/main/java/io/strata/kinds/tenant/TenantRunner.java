@@ -60,7 +60,7 @@ public final class TenantRunner {
 
     /** The root keys the job's {@code due} query returns (as text), in its order; none without a due. */
     public List<String> due(String job) {
-        TenantJobConfig j = plan(job).job();
+        TenantJobConfig j = plan(job).job().tenantJob();
         if (j.due() == null) {
             return List.of();
         }
@@ -143,7 +143,7 @@ public final class TenantRunner {
         }
         List<TenantResult> results = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger done = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(plan.job().concurrency(), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(plan.job().tenantJob().concurrency(), r -> {
             Thread t = new Thread(r, "strata-tenant-" + job);
             t.setDaemon(true);
             return t;

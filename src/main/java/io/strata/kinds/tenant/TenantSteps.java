@@ -13,11 +13,13 @@ import io.strata.manifest.Manifests;
 import io.strata.db.Database;
 import io.strata.db.Sql;
 import io.strata.export.ObjectKeys;
+import io.strata.export.Partition;
 import io.strata.storage.ReadBack;
 import io.strata.storage.S3Storage;
 import io.strata.storage.TempFiles;
 import io.strata.text.Json;
 import io.strata.unit.Batch;
+import io.strata.unit.BatchSteps;
 import io.strata.unit.KeyClaim;
 import io.strata.unit.UnitTransaction;
 import java.io.IOException;
@@ -29,6 +31,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -80,22 +83,27 @@ public final class TenantSteps {
         return pending;
     }
 
-    /** Locks the tenant's rows in every database, marks the shared ones, claims the key and writes the zip. Never throws. */
+    /**
+     * Locks the bundle's rows in every database (a tenant's, or a window's and their dependents), marks the shared
+     * ones, claims the key and writes the zip. Never throws.
+     */
     public TenantBatch export(TenantRequest r) {
         TenantPlan plan = plans.get(r.job());
         TenantBatch b = new TenantBatch(r, plan);
         b.installation = installation;
-        if (stopping.getAsBoolean()) {
-            b.result = TenantResult.ended(r, TenantResult.Status.FAILED, 0, "stopping: not started");
+        if (stopping.getAsBoolean() || (r.run() != null && r.run().paused())) {
+            b.result = TenantResult.ended(r, TenantResult.Status.NOT_STARTED, 0, stopping.getAsBoolean() ? "stopping"
+                    : "job paused");
             return b;
         }
         try {
             UnitTransaction main = UnitTransaction.open(databases.get(TenantJobConfig.MAIN));
             b.txs.put(TenantJobConfig.MAIN, main);
-            if (!main.tryLock("strata tenant|" + r.job() + "|" + r.tenant())) {
-                return end(b, TenantResult.Status.LOCKED, "another instance is archiving this tenant");
+            if (!main.tryLock(r.window() != null ? BatchSteps.lockName(r.window()) : "strata tenant|" + r.job() + "|" + r.tenant())) {
+                return end(b, TenantResult.Status.LOCKED, r.window() != null ? "another instance holds this partition"
+                        : "another instance is archiving this tenant");
             }
-            if (!rootExists(main.connection(), plan, r.tenant())) {
+            if (r.window() == null && !rootExists(main.connection(), plan, r.tenant())) {
                 return end(b, TenantResult.Status.EMPTY, "nothing left to archive (no row " + plan.job().key() + " = "
                         + r.tenant() + " in " + plan.job().qualifiedTable() + ")");
             }
@@ -104,13 +112,24 @@ public final class TenantSteps {
                     b.txs.put(t.database(), UnitTransaction.open(databases.get(t.database())));
                 }
             }
-            BundleRows rows = new BundleRows(plan, b.txs, r.tenant());
+            BundleRows rows = new BundleRows(plan, b.txs, r);
             rows.collect();
             rows.markKept();
+            if (r.window() != null) {
+                long[] counts = rows.counts();
+                if (counts[0] == 0) {
+                    return end(b, TenantResult.Status.EMPTY, "no rows left in the window");
+                }
+                if (counts[1] == 0) {
+                    return end(b, TenantResult.Status.EMPTY, "no row to archive: the window's " + counts[0]
+                            + " row(s), and their dependents, are referenced by other rows and stay");
+                }
+            }
             if (r.pretend()) {
                 b.key = pretendKey(plan, r.tenant());
             } else {
-                Batch.Claim claim = keys.claim(main, r.job(), nextChunk(main.connection(), r), chunk -> key(plan, r.tenant(), chunk), 0);
+                Batch.Claim claim = r.window() != null ? keys.claim(main, r.window(), r.run().runId())
+                        : keys.claim(main, r.job(), nextChunk(main.connection(), r), chunk -> key(plan, r.tenant(), chunk), 0);
                 b.key = claim.key();
                 b.chunk = claim.chunk();
                 b.claimedBefore = claim.claimedBefore();
@@ -123,8 +142,8 @@ public final class TenantSteps {
             return b;
         } catch (Exception e) {
             StrataException se = e instanceof StrataException s ? s
-                    : new StrataException(ErrorCode.EXPORT_FAILED, r.job() + " tenant " + r.tenant() + ": " + e.getMessage(), e);
-            LOG.warn("tenant {} of {} failed, rolled back: {}", r.tenant(), r.job(), se.getMessage());
+                    : new StrataException(ErrorCode.EXPORT_FAILED, r.job() + " " + r.describe() + ": " + e.getMessage(), e);
+            LOG.warn("{} of {} failed, rolled back: {}", r.describe(), r.job(), se.getMessage());
             return end(b, TenantResult.Status.FAILED, se.getMessage());
         }
     }
@@ -200,7 +219,7 @@ public final class TenantSteps {
         }
         keys.end(main, b.key);
         main.commit();
-        LOG.debug("tenant {} of {}: main database committed", b.request.tenant(), b.request.job());
+        LOG.debug("{} of {}: main database committed", b.request.describe(), b.request.job());
         for (Map.Entry<String, UnitTransaction> tx : b.txs.entrySet()) {
             if (!tx.getKey().equals(TenantJobConfig.MAIN)) {
                 deleteRows(b, tx.getKey());
@@ -223,7 +242,7 @@ public final class TenantSteps {
             return b.result;
         }
         String message = e instanceof StrataException se ? se.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
-        LOG.warn("tenant {} of {} failed, rolled back: {}", b.request.tenant(), b.request.job(), message);
+        LOG.warn("{} of {} failed, rolled back: {}", b.request.describe(), b.request.job(), message);
         if (b.request.pretend() && b.key != null) {
             try {
                 storage.delete(b.key);
@@ -256,15 +275,21 @@ public final class TenantSteps {
         BundleTable root = b.plan.root();
         String sql = "INSERT INTO " + schema + ".manifest (job, table_name, tenant, window_start, window_end, chunk, bucket,"
                 + " object_key, format, columns, row_count, raw_bytes, gzip_bytes, sha256, deleted, export_ms, upload_ms,"
-                + " verify_ms, format_version, kind, tables, extract_ms, test_restore_ms) VALUES (?, ?, ?, ?::timestamptz,"
-                + " ?::timestamptz, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, true, ?, ?, ?, ?, 'tenant', ?::jsonb, ?, ?) RETURNING id";
+                + " verify_ms, format_version, kind, tables, extract_ms, test_restore_ms, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?::jsonb, ?, ?, ?, ?, true, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?) RETURNING id";
         JobConfig.Format format = b.plan.job().format();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, b.request.job());
             ps.setString(2, root.qualified());
             ps.setString(3, b.request.tenant());
-            ps.setString(4, b.createdAt);
-            ps.setString(5, b.createdAt);
+            Partition w = b.request.window();
+            if (w == null) {
+                ps.setObject(4, OffsetDateTime.parse(b.createdAt));
+                ps.setObject(5, OffsetDateTime.parse(b.createdAt));
+            } else {
+                ps.setObject(4, w.window().startAt(w.job().zone()));
+                ps.setObject(5, w.window().endAt(w.job().zone()));
+            }
             ps.setInt(6, b.chunk);
             ps.setString(7, storage.bucket());
             ps.setString(8, b.key);
@@ -278,13 +303,11 @@ public final class TenantSteps {
             ps.setLong(16, b.uploadMs);
             ps.setLong(17, b.verifyMs);
             ps.setInt(18, format.version());
-            ps.setString(19, BundleWriter.tables(b, false).toString());
-            ps.setLong(20, b.extractMs);
-            if (b.testRestoreMs == null) {
-                ps.setNull(21, java.sql.Types.INTEGER);
-            } else {
-                ps.setLong(21, b.testRestoreMs);
-            }
+            ps.setString(19, b.kind());
+            ps.setString(20, BundleWriter.tables(b, false).toString());
+            ps.setLong(21, b.extractMs);
+            ps.setObject(22, b.testRestoreMs, java.sql.Types.BIGINT);
+            ps.setObject(23, w == null ? null : b.request.run().runId(), java.sql.Types.BIGINT);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
@@ -307,7 +330,7 @@ public final class TenantSteps {
         b.result = new TenantResult(b.request.job(), b.request.tenant(), status, b.chunk, done ? b.key : null,
                 done ? b.rows() : 0, done ? b.kept() : 0, b.bytes, b.extractMs, b.testRestoreMs, b.elapsedMs(), error,
                 done ? b.entries.stream().map(e -> new TenantResult.Table(e.table.id(), e.rows, e.rows - e.kept, e.kept)).toList()
-                        : java.util.List.of());
+                        : java.util.List.of(), b.rawBytes);
         return b;
     }
 
