@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.strata.storage.Digests;
+import io.strata.testing.Await;
+import io.strata.testing.Child;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.io.InputStream;
@@ -14,13 +16,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.stream.Stream;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -245,6 +251,7 @@ class WindowBundleTest extends StrataTestCase {
     /** (3) Archive twice: nothing new. A late row in an archived month: chunk 2, holding only it and its dependents. */
     @Test
     void archivingTwiceAddsNothingAndALateRowBecomesChunkTwoHoldingOnlyIt() throws Exception {
+        Map<String, String> original = LessonsFixture.digests("wb");
         archive();
         List<String> first = keys();
         Map<String, String> archived = LessonsFixture.digests("wb");
@@ -274,6 +281,16 @@ class WindowBundleTest extends StrataTestCase {
                 Map.copyOf(rows.entrySet().stream().filter(e -> e.getValue() > 0)
                         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))));
         LessonsFixture.assertStayedRowForRow(List.of(150L), List.of());
+
+        // Both chunks of January come back in one restore, with the other months.
+        TestEnv.Run restore = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-05");
+        assertEquals(0, restore.exit(), restore.toString());
+        assertEquals(1, TestEnv.count("SELECT count(*) FROM wb.lesson_enrollments WHERE id = 150"));
+        assertEquals(1, LessonsFixture.shardCount("SELECT count(*) FROM wb.lesson_event_notes WHERE id = 1501"));
+        LessonsFixture.shard("DELETE FROM wb.lesson_event_notes WHERE id = 1501", "DELETE FROM wb.lesson_events WHERE id = 1501");
+        TestEnv.sql("DELETE FROM wb.enrollment_activity_attemptables WHERE id = 15011", "DELETE FROM wb.attempts WHERE id = 1501",
+                "DELETE FROM wb.enrollment_activities WHERE id = 1501", "DELETE FROM wb.lesson_enrollments WHERE id = 150");
+        assertEquals(original, LessonsFixture.digests("wb"), "every row of every chunk back once, the late ones besides");
     }
 
     /**
@@ -407,9 +424,11 @@ class WindowBundleTest extends StrataTestCase {
         assertEquals(List.of(jan), corrupt, verify.out());
 
         Map<String, String> archived = LessonsFixture.digests("wb");
-        TestEnv.Run restore = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-02");
+        TestEnv.Run restore = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-05");
         assertEquals(1, restore.exit(), restore.toString());
-        assertEquals(archived, LessonsFixture.digests("wb"), "a tampered bundle loads nothing");
+        assertTrue(restore.out().contains(jan), restore.out());
+        assertEquals(archived, LessonsFixture.digests("wb"), "all or nothing: a tampered bundle in the range loads none of it");
+        assertEquals(List.of("archived"), TestEnv.column("SELECT DISTINCT state FROM " + schema() + ".manifest"));
     }
 
     static Stream<Arguments> refusals() {
@@ -438,7 +457,7 @@ class WindowBundleTest extends StrataTestCase {
         config = write(extraKeys, LessonsFixture.TABLES + extraTables);
         for (List<String> args : List.of(List.of("archive", "--job", "lessons"), List.of("archive", "--job", "lessons", "--dry-run"))) {
             TestEnv.Run run = strata(args.toArray(String[]::new));
-            assertEquals(2, run.exit(), run.toString());
+            assertEquals(2, run.exit(), String.join(" ", args) + ": " + run);
             assertTrue(!run.err().contains("is not a known key"), "a time job takes tables: this is refused for its own reason:\n" + run);
             for (String e : expected) {
                 assertTrue(run.err().contains(e), "'" + e + "' in\n" + run);
@@ -448,6 +467,108 @@ class WindowBundleTest extends StrataTestCase {
         assertEquals(before, LessonsFixture.digests("wb"), "nothing moved");
         if (TestEnv.count("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema() + "' AND tablename = 'manifest'") > 0) {
             assertEquals(0, TestEnv.count("SELECT count(*) FROM " + schema() + ".manifest"), "no manifest row");
+        }
+    }
+
+    /**
+     * (9) {@code --into-schema}: copies of every bundle table, in schema {@code wb_copy} of the table's own database;
+     * the tables the rows came from stay as they are, and a second run loads nothing.
+     */
+    @Test
+    void restoreIntoSchemaMakesCopiesInEachDatabaseOnce() throws Exception {
+        archive();
+        Map<String, String> archived = LessonsFixture.digests("wb");
+        TestEnv.Run run = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-05", "--into-schema", "wb_copy");
+        assertEquals(0, run.exit(), run.toString());
+        assertEquals(archived, LessonsFixture.digests("wb"), "the tables the rows came from are untouched");
+        assertEquals(List.of("archived"), TestEnv.column("SELECT DISTINCT state FROM " + schema() + ".manifest"),
+                "a copy elsewhere does not make a bundle restored");
+        List<Long> due = LessonsFixture.roots(LessonsFixture.DUE);
+        for (String t : LessonsFixture.BUNDLE_TABLES) {
+            String expected = "SELECT count(*) FROM wb_before." + t + " WHERE " + LessonsFixture.inBundle(t, due);
+            String copied = "SELECT count(*) FROM wb_copy." + t;
+            if (LessonsFixture.isShard(t)) {
+                assertEquals(LessonsFixture.shardCount(expected), LessonsFixture.shardCount(copied), t);
+            } else {
+                assertEquals(TestEnv.count(expected), TestEnv.count(copied), t);
+            }
+        }
+        assertEquals("FRA", TestEnv.column("SELECT lesson_code FROM wb_copy.lesson_enrollments WHERE id = 111").get(0),
+                "generated columns computed in the copy");
+        Map<String, Long> copies = new java.util.TreeMap<>();
+        for (String t : LessonsFixture.BUNDLE_TABLES) {
+            String sql = "SELECT count(*) FROM wb_copy." + t;
+            copies.put(t, LessonsFixture.isShard(t) ? LessonsFixture.shardCount(sql) : TestEnv.count(sql));
+        }
+        TestEnv.Run again = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-05", "--into-schema", "wb_copy");
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue((again.out() + again.err()).contains("already restored"), again.toString());
+        for (String t : LessonsFixture.BUNDLE_TABLES) {
+            String sql = "SELECT count(*) FROM wb_copy." + t;
+            assertEquals(copies.get(t), LessonsFixture.isShard(t) ? LessonsFixture.shardCount(sql) : TestEnv.count(sql),
+                    t + ": nothing copied twice");
+        }
+    }
+
+    /**
+     * (10) {@code kill -9} between the databases' commits of a window: the main database committed the bundle, its
+     * deletes and the pending-delete record of the shard's rows; the shard rolled back. {@code verify} completes the
+     * deletes, and the next archive takes the other windows: every row in its table or in exactly one bundle.
+     */
+    @Test
+    void killedBetweenTheCommitsTheShardsRowsAreDeletedFromThePendingRecord() throws Exception {
+        config = write("    concurrency: 1\n", LessonsFixture.TABLES);
+        Duration wait = Duration.ofSeconds(120);
+        Child child = null;
+        try (Connection locker = LessonsFixture.connect(true)) {
+            locker.setAutoCommit(false);
+            int lockerPid;
+            try (Statement st = locker.createStatement()) {
+                ResultSet rs = st.executeQuery("SELECT pg_backend_pid()");
+                rs.next();
+                lockerPid = rs.getInt(1);
+                // SHARE does not stop FOR UPDATE (ROW SHARE) but stops the DELETE (ROW EXCLUSIVE).
+                st.execute("LOCK TABLE wb.lesson_event_notes IN SHARE MODE");
+            }
+            child = Child.start(dir.resolve("killed.log"), "--config", config.toString(), "archive", "--job", "lessons");
+            Child c = child;
+            Await.until("the shard's DELETE to wait for the test's lock", wait, () -> LessonsFixture.shardCount(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM%'"
+                            + " AND " + lockerPid + " = ANY (pg_blocking_pids(pid))") == 1, c::log);
+            assertEquals(1, keys().size(), "the main database committed one window: " + keys());
+            assertTrue(TestEnv.count("SELECT count(*) FROM " + schema() + ".tenant_pending") > 0, "with its pending deletes");
+            child.kill();
+            locker.rollback();
+        } finally {
+            if (child != null) {
+                child.destroy();
+            }
+        }
+        Child c = child;
+        Await.noStrataBackends(wait, c::log);
+        Await.until("the killed process's shard backends to end", wait, () -> LessonsFixture.shardCount(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'strata'") == 0,
+                c::log);
+        String month = TestEnv.column("SELECT to_char(window_start AT TIME ZONE 'UTC', 'YYYY-MM') FROM " + schema() + ".manifest")
+                .get(0);
+        List<Long> committed = LessonsFixture.rootsOf(month, null);
+        assertEquals(0, TestEnv.count("SELECT count(*) FROM wb.lesson_enrollments WHERE id = ANY(ARRAY" + committed + ")"),
+                "the main database's rows of " + month + " went");
+        assertEquals(3L * committed.size(), LessonsFixture.shardCount("SELECT count(*) FROM wb.lesson_events WHERE lesson_enrollment_id"
+                + " = ANY(ARRAY" + committed + ")"), "the shard rolled back: its rows are in the table and in the bundle");
+
+        TestEnv.Run verify = strata("verify", "--job", "lessons");
+        assertEquals(0, TestEnv.count("SELECT count(*) FROM " + schema() + ".tenant_pending"), "verify completed it: " + verify);
+        assertEquals(0, LessonsFixture.shardCount("SELECT count(*) FROM wb.lesson_events WHERE lesson_enrollment_id"
+                + " = ANY(ARRAY" + committed + ")"));
+        LessonsFixture.assertStayedRowForRow(committed, List.of(LessonsFixture.KEPT));
+
+        archive();
+        assertEquals(LessonsFixture.MONTHS.stream().map(WindowBundleTest::key).toList(), keys(),
+                "one bundle a month; an orphan's key is written over");
+        LessonsFixture.assertStayedRowForRow(LessonsFixture.roots(LessonsFixture.DUE), List.of(LessonsFixture.KEPT));
+        for (String m : LessonsFixture.MONTHS) {
+            LessonsFixture.assertBundleHolds(object(key(m)), LessonsFixture.rootsOf(m, null));
         }
     }
 
