@@ -55,6 +55,10 @@ final class RestoreCommand implements Command {
         if (args.value("from") == null && args.value("to") == null && tenantJob(job, args)) {
             return restoreTenant(in, job);
         }
+        JobConfig windowBundles = config.job(job).filter(JobConfig::bundles).orElse(null);
+        if (windowBundles != null) {
+            return restoreWindows(in, windowBundles);
+        }
         if (args.value("into-schema") != null) {
             throw new StrataException(ErrorCode.BAD_ARGUMENT, "--into-schema " + args.value("into-schema")
                     + ": only a tenant job's restore takes it (job '" + job + "' archives windows of rows; use --into TABLE)");
@@ -147,9 +151,55 @@ final class RestoreCommand implements Command {
         }
     }
 
+    /**
+     * The windows of a time job with {@code tables:}: every bundle of a window in the range (of one tenant with
+     * --tenant), parents first, into each table's own database, all or nothing (README, "Windows with their
+     * dependents").
+     */
+    private int restoreWindows(Invocation in, JobConfig job) {
+        Args args = in.args;
+        OffsetDateTime[] range = TimeArgs.range(args, job.zone(), true);
+        TenantFilter tenant = tenant(args);
+        if (tenant.one() && job.tenantColumn() == null) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, (tenant.value() == null ? "--null-tenant"
+                    : "--tenant " + tenant.value()) + ": job '" + job.name() + "' does not split by tenant (it has no tenantColumn)");
+        }
+        if (args.value("into") != null) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, "--into " + args.value("into") + ": job '" + job.name()
+                    + "' archives windows as bundles of several tables: use --into-schema SCHEMA");
+        }
+        String schema = args.value("into-schema");
+        boolean json = args.flag("json");
+        if (args.flag("dry-run")) {
+            try (Instance.Reading reading = Instance.read(config)) {
+                TenantRestoreResult r = reading.strata().restoreTenantPlan(TenantRestoreRequest.windows(job.name(), range[0],
+                        range[1], tenant, schema, null));
+                if (json) {
+                    out.println(Json.pretty(r));
+                } else {
+                    printTenantDryRun(r);
+                }
+                return 0;
+            }
+        }
+        PrintStream progress = in.progress();
+        TenantRestoreRequest request = TenantRestoreRequest.windows(job.name(), range[0], range[1], tenant, schema,
+                t -> progress.println(line(job.name(), null, t)));
+        try (Instance instance = Instance.start(config, Instance.Mode.COMMAND)) {
+            TenantRestoreResult r = instance.strata().restoreTenant(request);
+            if (json) {
+                out.println(Json.pretty(r));
+            } else {
+                printTenantSummary(r);
+            }
+            return r.ok() ? 0 : 1;
+        }
+    }
+
     /** The line printed as each table of a bundle is loaded or skipped (not yet committed: the summary says). */
     static String line(String job, String tenant, TableResult t) {
-        String head = String.format("%-12s tenant=%s c%d  %s:%s", job, Human.tenant(tenant), t.chunk(), t.database(), t.table());
+        String head = tenant == null ? String.format("%-12s c%d  %s:%s", job, t.chunk(), t.database(), t.table())
+                : String.format("%-12s tenant=%s c%d  %s:%s", job, Human.tenant(tenant), t.chunk(), t.database(), t.table());
         String into = t.target().equals(t.table()) ? "" : " -> " + t.target();
         if (t.status() == ObjectResult.Status.SKIPPED) {
             return head + into + "  skipped: " + t.message();
@@ -160,31 +210,44 @@ final class RestoreCommand implements Command {
 
     private void printTenantSummary(TenantRestoreResult r) {
         out.println();
-        Table t = new Table("Job", "Tenant", "Into", "Bundles", "Restored", "Skipped", "Failed", "Rows", "Present", "Zip",
-                "Time");
-        t.row(r.job(), Human.tenant(r.tenant()), r.intoSchema() == null ? "its tables" : "schema " + r.intoSchema(),
+        Table t = new Table("Job", r.tenant() == null ? "Windows" : "Tenant", "Into", "Bundles", "Restored", "Skipped",
+                "Failed", "Rows", "Present", "Zip", "Time");
+        t.row(r.job(), r.tenant() == null ? r.bundles().size() + " bundle(s)" : Human.tenant(r.tenant()), r.intoSchema() == null ? "its tables" : "schema " + r.intoSchema(),
                 r.bundles().size(), r.restored(), r.skipped(), r.failed(), Human.count(r.rows()), Human.count(r.present()),
                 Human.bytes(r.gzipBytes()), Human.duration(r.millis()));
         out.print(t.render());
         for (ObjectResult b : r.bundles()) {
+            String name = r.tenant() == null ? b.key() : "c" + b.chunk();
             if (b.status() == ObjectResult.Status.FAILED) {
-                out.println("  REFUSED c" + b.chunk() + ": " + b.message());
+                out.println("  REFUSED " + name + ": " + b.message());
             } else if (b.status() == ObjectResult.Status.SKIPPED) {
-                out.println("  skipped c" + b.chunk() + ": " + b.message());
+                out.println("  skipped " + name + ": " + b.message());
             }
         }
+        if (r.bundles().isEmpty()) {
+            out.println(r.job() + ": no archived bundle in that range; nothing was loaded.");
+        }
         if (r.failed() > 0) {
-            out.println("Nothing of tenant " + Human.tenant(r.tenant()) + " was loaded.");
+            out.println(r.tenant() == null ? "Nothing was loaded." : "Nothing of tenant " + Human.tenant(r.tenant()) + " was loaded.");
         }
     }
 
     private void printTenantDryRun(TenantRestoreResult r) {
-        Table t = new Table("Tenant", "Chunk", "Object", "Rows", "Zip", "Action");
+        boolean windows = r.tenant() == null;
+        Table t = windows ? new Table("Window", "Tenant", "Chunk", "Object", "Rows", "Zip", "Action")
+                : new Table("Tenant", "Chunk", "Object", "Rows", "Zip", "Action");
         for (ObjectResult o : r.bundles()) {
-            t.row(Human.tenant(o.tenant()), o.chunk(), o.key(), Human.count(o.rows()), Human.bytes(o.gzipBytes()),
-                    o.status() == ObjectResult.Status.PENDING ? "restore" : "skip: " + o.message());
+            String action = o.status() == ObjectResult.Status.PENDING ? "restore" : "skip: " + o.message();
+            if (windows) {
+                t.row(o.window(), o.tenant() == null ? "" : Human.tenant(o.tenant()), o.chunk(), o.key(),
+                        Human.count(o.rows()), Human.bytes(o.gzipBytes()), action);
+            } else {
+                t.row(Human.tenant(o.tenant()), o.chunk(), o.key(), Human.count(o.rows()), Human.bytes(o.gzipBytes()), action);
+            }
         }
-        out.print(t.render());
+        if (!t.isEmpty()) {
+            out.print(t.render());
+        }
         out.println("Dry run: " + r.bundles().stream().filter(o -> o.status() == ObjectResult.Status.PENDING).count()
                 + " bundle(s), " + Human.count(r.rows()) + " row(s) would be restored into "
                 + (r.intoSchema() == null ? "their tables" : "schema " + r.intoSchema() + " of each table's database")

@@ -47,9 +47,12 @@ public record ManifestEntry(
         int formatVersion,
         String kind) {
 
-    /** True for a tenant bundle: a zip with bundle.json and an entry per table (README, "Whole tenants"). */
-    public boolean tenantBundle() {
-        return "tenant".equals(kind);
+    /**
+     * True for a bundle: a zip with bundle.json and an entry per table, of a tenant (README, "Whole tenants") or
+     * of a window of a time job with {@code tables:}.
+     */
+    public boolean bundle() {
+        return "tenant".equals(kind) || "bundle".equals(kind);
     }
 
     /** What is wrong with the object S3 holds ({@code got}; null when it holds none), or null when it matches. */

@@ -69,8 +69,9 @@ public record BundleJson(String job, String tenant, String format, int entryForm
             throw new Malformed("bundle.json formatVersion " + root.path("formatVersion") + ", which this Strata does"
                     + " not read (it reads version 1 to " + VERSION + ")");
         }
-        if (!"tenant".equals(root.path("kind").asText())) {
-            throw new Malformed("bundle.json kind " + root.path("kind") + ", expected \"tenant\"");
+        String kind = root.path("kind").asText();
+        if (!"tenant".equals(kind) && !"window".equals(kind)) {
+            throw new Malformed("bundle.json kind " + root.path("kind") + ", expected \"tenant\" or \"window\"");
         }
         String format = text(root, "format");
         if (!"csv".equals(format) && !"jsonl".equals(format)) {

@@ -38,7 +38,12 @@ public final class RestorePlanner {
                         + config.source() + ", and none in the manifest");
             }
             List<ManifestEntry> objects = installed ? manifests.find(c, r.job(), r.from(), r.to(), r.tenant()) : List.of();
-            if (objects.stream().anyMatch(ManifestEntry::tenantBundle)) {
+            if (objects.stream().anyMatch(o -> "bundle".equals(o.kind()))) {
+                throw new StrataException(ErrorCode.BAD_ARGUMENT, "--job " + r.job() + " archives windows as bundles of"
+                        + " several tables: they load into their own tables, or with --into-schema S into tables of that"
+                        + " schema (not --into one table)");
+            }
+            if (objects.stream().anyMatch(ManifestEntry::bundle)) {
                 throw new StrataException(ErrorCode.BAD_ARGUMENT, "--job " + r.job() + " archives whole tenants: restore"
                         + " one with restore --job " + r.job() + " --tenant X [--into-schema S] (no --from, --to, --into)");
             }

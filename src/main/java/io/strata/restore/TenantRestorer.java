@@ -127,7 +127,7 @@ public final class TenantRestorer {
      * refused here, before anything is read from S3.
      */
     private static List<ManifestEntry> chunks(Database database, StrataConfig config, TenantRestoreRequest r) {
-        if (r.tenant() == null) {
+        if (r.tenant() == null && !r.windows()) {
             throw new StrataException(ErrorCode.BAD_ARGUMENT, "restore of tenant job '" + r.job() + "' needs --tenant VALUE");
         }
         if (r.intoSchema() != null && !IDENTIFIER.matcher(r.intoSchema()).matches()) {
@@ -136,15 +136,19 @@ public final class TenantRestorer {
         }
         Manifests m = new Manifests(config.schema());
         try (Connection c = database.connection()) {
-            List<ManifestEntry> found = m.installed(c) ? m.find(c, r.job(), null, null, TenantFilter.of(r.tenant()))
-                    : List.of();
+            List<ManifestEntry> found = !m.installed(c) ? List.of() : r.windows()
+                    ? m.find(c, r.job(), r.from(), r.to(), r.tenants())
+                    : m.find(c, r.job(), null, null, TenantFilter.of(r.tenant()));
             c.rollback();
-            if (found.isEmpty()) {
+            if (found.isEmpty() && !r.windows()) {
                 throw new StrataException(ErrorCode.BAD_ARGUMENT, "--tenant " + r.tenant() + ": job '" + r.job()
                         + "' has no archived bundle of that tenant in the manifest");
             }
+            // Windows come as the manifest orders them (window, tenant, chunk); a tenant's bundles by chunk.
             List<ManifestEntry> sorted = new ArrayList<>(found);
-            sorted.sort(Comparator.comparingInt(ManifestEntry::chunk));
+            if (!r.windows()) {
+                sorted.sort(Comparator.comparingInt(ManifestEntry::chunk));
+            }
             return sorted;
         } catch (SQLException e) {
             throw new StrataException(ErrorCode.DB_CONNECTION, "finding the bundles to restore: " + e.getMessage(), e);
@@ -188,8 +192,8 @@ public final class TenantRestorer {
             }
         }
         TenantRestoreResult result = TenantRestoreResult.of(r, false, bundles, tables, (System.nanoTime() - t0) / 1_000_000);
-        LOG.info("restore of tenant {} of job {}: {} bundle(s) restored, {} skipped, {} refused, {} rows in {} ms",
-                r.tenant(), r.job(), result.restored(), result.skipped(), result.failed(), result.rows(), result.millis());
+        LOG.info("restore of {} of job {}: {} bundle(s) restored, {} skipped, {} refused, {} rows in {} ms",
+                r.describe(), r.job(), result.restored(), result.skipped(), result.failed(), result.rows(), result.millis());
         return result;
     }
 
@@ -202,7 +206,7 @@ public final class TenantRestorer {
         Restorer.check(o, storage.download(o.key(), file));
         try (ZipFile zip = new ZipFile(file.toFile())) {
             BundleJson b = BundleJson.of(zip);
-            if (!b.job().equals(o.job()) || !r.tenant().equals(b.tenant())) {
+            if (!b.job().equals(o.job()) || !java.util.Objects.equals(o.tenant(), b.tenant())) {
                 throw new Malformed("bundle.json is of job " + b.job() + ", tenant " + b.tenant()
                         + ", but the manifest lists it for job " + o.job() + ", tenant " + o.tenant());
             }
@@ -213,10 +217,11 @@ public final class TenantRestorer {
     /** Every bundle still to do refused: {@code o} with {@code message}, the others because of it. */
     private TenantRestoreResult refused(TenantRestoreRequest r, List<ObjectResult> bundles, List<TableResult> tables,
             List<ManifestEntry> todo, ManifestEntry o, String message, long t0) {
-        LOG.warn("restore of tenant {} of job {} refused: {}", r.tenant(), r.job(), message);
+        LOG.warn("restore of {} of job {} refused: {}", r.describe(), r.job(), message);
         for (ManifestEntry other : todo) {
             bundles.add(result(other, ObjectResult.Status.FAILED, 0, t0, other == o ? message
-                    : "not loaded: the tenant is restored all or nothing, and chunk " + o.chunk() + " was refused"));
+                    : "not loaded: the " + (r.windows() ? "restore" : "tenant") + " is all or nothing, and "
+                            + o.key() + " was refused"));
         }
         tables.clear();
         return TenantRestoreResult.of(r, false, bundles, tables, (System.nanoTime() - t0) / 1_000_000);
@@ -278,8 +283,10 @@ public final class TenantRestorer {
                 // The newest chunk first: a row archived in two chunks (deleted, written again, archived again) comes
                 // back as it was last; and a parent of a later chunk's row is in that chunk or was still in its
                 // table then, while an earlier chunk's row may have a parent that was kept then and archived later.
+                // (Manifest ids grow as bundles are archived: for windows too, the newest bundle is loaded first.)
                 List<ManifestEntry> newestFirst = new ArrayList<>(load);
-                newestFirst.sort(Comparator.comparingInt(ManifestEntry::chunk).reversed());
+                newestFirst.sort(Comparator.comparingLong(ManifestEntry::id).reversed());
+                Map<Long, Long> rowsOf = new HashMap<>();
                 for (ManifestEntry o : newestFirst) {
                     current = o;
                     BundleJson b = read.get(o.id());
@@ -295,6 +302,7 @@ public final class TenantRestorer {
                             target = t.database() + ":" + into;
                             TableResult done = table(tx, r, o, b, t, source, into, zip);
                             loaded.add(done);
+                            rowsOf.merge(o.id(), done.rows(), Long::sum);
                             if (r.progress() != null) {
                                 r.progress().accept(done);
                             }
@@ -303,12 +311,14 @@ public final class TenantRestorer {
                 }
                 commit(tx, load, r);
                 for (ManifestEntry o : load) {
-                    long rows = loaded.stream().filter(t -> t.chunk() == o.chunk()).mapToLong(TableResult::rows).sum();
+                    long rows = rowsOf.getOrDefault(o.id(), 0L);
                     bundles.add(result(o, ObjectResult.Status.RESTORED, rows, t0, null));
                     listener.restored(o.job(), rows, o.gzipBytes());
                 }
                 tables.addAll(loaded);
-                bundles.sort(Comparator.comparingInt(ObjectResult::chunk));
+                if (!r.windows()) {
+                    bundles.sort(Comparator.comparingInt(ObjectResult::chunk));
+                }
             } catch (Malformed | ZipException | EOFException e) {
                 tx.rollback();
                 refused(r, bundles, tables, remaining(todo, bundles), current, current.key() + ": " + e.getMessage()
@@ -365,7 +375,7 @@ public final class TenantRestorer {
             ps.setArray(1, c.createArrayOf("bigint", load.stream().map(ManifestEntry::id).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next() && rs.getString(1) != null) {
-                    throw new StrataException(ErrorCode.RESTORE_FAILED, "tenant " + r.tenant() + ": the deletes of its"
+                    throw new StrataException(ErrorCode.RESTORE_FAILED, r.describe() + ": the deletes of its"
                             + " bundle in database " + rs.getString(1) + " are still pending (a tenant run was cut"
                             + " between its commits, and they could not be completed: is that database in"
                             + " strata.databases?); restore once the next tenant run has completed them");
@@ -553,7 +563,7 @@ public final class TenantRestorer {
         for (Map.Entry<String, Connection> e : tx.open.entrySet()) {
             if (!MAIN.equals(e.getKey())) {
                 commitOne(e.getKey(), e.getValue(), committed);
-                LOG.info("tenant restore of {}: database {} committed", r.tenant(), e.getKey());
+                LOG.info("restore of {}: database {} committed", r.describe(), e.getKey());
             }
         }
         // The main database's records are written now, after the others committed: a crash before the main
@@ -596,7 +606,9 @@ public final class TenantRestorer {
     }
 
     private static ObjectResult result(ManifestEntry o, ObjectResult.Status status, long rows, long t0, String message) {
-        return new ObjectResult(o.key(), "", o.tenant(), o.chunk(), status, rows, o.gzipBytes(),
+        // A window's bundle is named by its window's start, as the manifest has it (UTC); a tenant's by none.
+        String window = "bundle".equals(o.kind()) ? o.windowStart().toString() : "";
+        return new ObjectResult(o.key(), window, o.tenant(), o.chunk(), status, rows, o.gzipBytes(),
                 (System.nanoTime() - t0) / 1_000_000, message);
     }
 }

@@ -104,9 +104,10 @@ public final class Verifier {
             problems.addAll(found);
         }
         int orphans = 0;
-        boolean tenants = config.tenantJob(job).isPresent() || entries.stream().anyMatch(ManifestEntry::tenantBundle);
+        boolean tenants = config.tenantJob(job).isPresent() || entries.stream().anyMatch(e -> "tenant".equals(e.kind()));
         for (String key : stored.keySet()) {
-            String label = ObjectKeys.windowLabel(key);
+            // A tenant's key names no window (though a tenant may be spelled like one); a window bundle's does.
+            String label = tenants ? null : ObjectKeys.windowLabel(key);
             String object = key.endsWith(".json") ? key.substring(0, key.length() - 5) : key;
             // A tenant bundle's key names no window: every bundle of the job is checked when no range is given.
             boolean bundle = tenants && label == null && object.endsWith(".zip") && !object.contains("/pretend/")
@@ -157,7 +158,7 @@ public final class Verifier {
                 found.add(problem(got == null ? ErrorCode.OBJECT_MISSING : ErrorCode.OBJECT_CORRUPT, o, o.key(), mismatch));
                 return 0;
             }
-            long rows = o.tenantBundle() ? bundleRows(file) : RowCounter.count(file, o.reader(null, null));
+            long rows = o.bundle() ? bundleRows(file) : RowCounter.count(file, o.reader(null, null));
             if (rows != o.rows()) {
                 found.add(problem(ErrorCode.OBJECT_CORRUPT, o, o.key(), "holds " + rows + " rows, but the manifest lists "
                         + o.rows()));
@@ -178,7 +179,7 @@ public final class Verifier {
         }
     }
 
-    /** A tenant bundle read in full: each entry's SHA-256 against bundle.json, and its rows parsed. */
+    /** A bundle read in full: each entry's SHA-256 against bundle.json, and its rows parsed. */
     private static long bundleRows(Path file) throws IOException {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             return BundleJson.of(zip).check(zip);
