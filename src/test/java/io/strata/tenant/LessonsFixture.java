@@ -163,11 +163,16 @@ final class LessonsFixture {
 
     /** The time job {@code lessons}: monthly windows, due two months after they end, with {@code tables}. */
     static String jobYaml(String extraKeys, String tables) {
+        return jobYaml("P1M", "P2M", extraKeys, tables);
+    }
+
+    /** The same with another batch and keep. */
+    static String jobYaml(String batch, String keep, String extraKeys, String tables) {
         return "  - name: lessons\n"
                 + "    table: wb.lesson_enrollments\n"
                 + "    timestampColumn: completed_at\n"
-                + "    keep: P2M\n"
-                + "    batch: P1M\n"
+                + "    keep: " + keep + "\n"
+                + "    batch: " + batch + "\n"
                 + "    zone: UTC\n"
                 + extraKeys
                 + "    tables:\n"

@@ -34,6 +34,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -125,17 +126,23 @@ class WindowBundleTest extends StrataTestCase {
         }
     }
 
-    /** What the manifest says of each month's bundle: key, kind, window, tenant, rows, size and SHA-256 as S3 holds it. */
+    /** What the manifest says of a month's bundle: key, kind, window, tenant, rows, size and SHA-256 as S3 holds it. */
     private void assertManifested(String key, String month, Long school, long rows) throws Exception {
+        assertManifested(key, month + "-01 00:00", "1 month", school, rows);
+    }
+
+    /** The same of the bundle of the window from {@code start} (UTC) of length {@code length} (an SQL interval). */
+    private void assertManifested(String key, String start, String length, Long school, long rows) throws Exception {
         Path zip = object(key);
         assertTrue(Files.exists(zip), key + " in S3");
+        assertTrue(Files.exists(object(key + ".json")), key + ".json, the sidecar, in S3");
         assertEquals(1, TestEnv.count("SELECT count(*) FROM " + schema() + ".manifest WHERE object_key = '" + key + "'"
                 + " AND kind = 'bundle' AND job = 'lessons' AND table_name = 'wb.lesson_enrollments'"
-                + " AND window_start = timestamptz '" + month + "-01 00:00+00'"
-                + " AND window_end = timestamptz '" + month + "-01 00:00+00' + interval '1 month'"
+                + " AND window_start = timestamptz '" + start + "+00'"
+                + " AND window_end = timestamptz '" + start + "+00' + interval '" + length + "'"
                 + " AND tenant IS NOT DISTINCT FROM " + (school == null ? "NULL" : "'" + school + "'")
                 + " AND row_count = " + rows + " AND gzip_bytes = " + Files.size(zip) + " AND sha256 = '" + sha256(zip) + "'"
-                + " AND state = 'archived' AND deleted"),
+                + " AND state = 'archived' AND deleted AND extract_ms IS NOT NULL"),
                 key + ": " + TestEnv.column("SELECT row_to_json(m)::text FROM " + schema() + ".manifest m WHERE object_key = '"
                         + key + "'"));
     }
@@ -387,6 +394,13 @@ class WindowBundleTest extends StrataTestCase {
         }
         assertEquals(4, JSON.readTree(strata("status", "--json").out()).at("/jobs/0/archived/objects").asInt());
 
+        // A bundle no manifest lists is an orphan.
+        Files.copy(object(key("2024-02")), object(key(null, "2024-02", 7)));
+        TestEnv.Run orphan = strata("verify", "--job", "lessons");
+        assertEquals(1, orphan.exit(), orphan.toString());
+        assertTrue(orphan.out().contains("OBJECT_ORPHAN") && orphan.out().contains(key(null, "2024-02", 7)), orphan.out());
+        Files.delete(object(key(null, "2024-02", 7)));
+
         // An altered entry in a zip that the manifest lists as it now is: only --deep reads the entries.
         String march = key("2024-03");
         Path zip = object(march);
@@ -455,19 +469,32 @@ class WindowBundleTest extends StrataTestCase {
             List<String> expected) throws Exception {
         Map<String, String> before = LessonsFixture.digests("wb");
         config = write(extraKeys, LessonsFixture.TABLES + extraTables);
-        for (List<String> args : List.of(List.of("archive", "--job", "lessons"), List.of("archive", "--job", "lessons", "--dry-run"))) {
-            TestEnv.Run run = strata(args.toArray(String[]::new));
-            assertEquals(2, run.exit(), String.join(" ", args) + ": " + run);
-            assertTrue(!run.err().contains("is not a known key"), "a time job takes tables: this is refused for its own reason:\n" + run);
-            for (String e : expected) {
-                assertTrue(run.err().contains(e), "'" + e + "' in\n" + run);
-            }
-            assertTrue(run.err().contains(config.toString()), "the file named in\n" + run);
-        }
+        assertRefused(expected, "archive", "--job", "lessons");
         assertEquals(before, LessonsFixture.digests("wb"), "nothing moved");
         if (TestEnv.count("SELECT count(*) FROM pg_tables WHERE schemaname = '" + schema() + "' AND tablename = 'manifest'") > 0) {
             assertEquals(0, TestEnv.count("SELECT count(*) FROM " + schema() + ".manifest"), "no manifest row");
         }
+    }
+
+    /** (7b) The dry run refuses the same jobs: it must not list as due the windows of a job that a run refuses. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusals")
+    void theDryRunRefusesTheSameJobs(String name, String extraKeys, String extraTables, List<String> expected) throws Exception {
+        Map<String, String> before = LessonsFixture.digests("wb");
+        config = write(extraKeys, LessonsFixture.TABLES + extraTables);
+        assertRefused(expected, "archive", "--job", "lessons", "--dry-run");
+        assertEquals(before, LessonsFixture.digests("wb"), "nothing moved");
+    }
+
+    /** {@code args} exit 2 naming the file and each of {@code expected}, for its own reason (not an unknown key). */
+    private void assertRefused(List<String> expected, String... args) {
+        TestEnv.Run run = strata(args);
+        assertEquals(2, run.exit(), String.join(" ", args) + ": " + run);
+        assertTrue(!run.err().contains("is not a known key"), "a time job takes tables: this is refused for its own reason:\n" + run);
+        for (String e : expected) {
+            assertTrue(run.err().contains(e), "'" + e + "' in\n" + run);
+        }
+        assertTrue(run.err().contains(config.toString()), "the file named in\n" + run);
     }
 
     /**
@@ -570,6 +597,62 @@ class WindowBundleTest extends StrataTestCase {
         for (String m : LessonsFixture.MONTHS) {
             LessonsFixture.assertBundleHolds(object(key(m)), LessonsFixture.rootsOf(m, null));
         }
+    }
+
+    /**
+     * (11) Every batch a time job takes: hour, day and week windows are bundles too, under the row objects' keys with
+     * {@code .zip}; {@code archive} without {@code --job} runs the job; {@code testRestore: false} records no test restore.
+     */
+    @ParameterizedTest(name = "batch {0}")
+    @CsvSource({"PT1H, hour, true", "P1D, day, false", "P1W, week, true"})
+    void hourDayAndWeekWindowsAreBundlesUnderTheirOwnKeys(String batch, String unit, boolean testRestore) throws Exception {
+        Map<String, String> before = LessonsFixture.digests("wb");
+        config = config().extraYaml(LessonsFixture.databasesYaml()).jobsYaml(LessonsFixture.jobYaml(batch, "P30D",
+                "    testRestore: " + testRestore + "\n", LessonsFixture.TABLES)).write(dir);
+        TestEnv.Run run = strata("archive");
+        assertEquals(0, run.exit(), run.toString());
+
+        String window = "date_trunc('" + unit + "', completed_at AT TIME ZONE 'UTC')";
+        String label = unit.equals("week") ? "to_char(w, 'YYYYMMDD') || 'w'" : "to_char(w, 'YYYYMMDDHH24')";
+        List<String> windows = TestEnv.column("SELECT DISTINCT to_char(" + window + ", 'YYYY-MM-DD HH24:MI') FROM"
+                + " wb_before.lesson_enrollments WHERE " + LessonsFixture.DUE + " ORDER BY 1");
+        List<String> expected = TestEnv.column("SELECT 'lessons/' || to_char(w, 'YYYY/MM/DD') || '/lesson_enrollments-' || " + label
+                + " || '-c1.zip' FROM (SELECT DISTINCT " + window + " AS w FROM wb_before.lesson_enrollments WHERE "
+                + LessonsFixture.DUE + ") x ORDER BY w");
+        assertEquals(expected, keys());
+        for (int i = 0; i < windows.size(); i++) {
+            List<Long> roots = LessonsFixture.roots(window + " = timestamp '" + windows.get(i) + "'");
+            LessonsFixture.assertBundleHolds(object(expected.get(i)), roots);
+            assertManifested(expected.get(i), windows.get(i), "1 " + unit, null, 12L * roots.size());
+        }
+        assertEquals(testRestore ? 0 : windows.size(), TestEnv.count("SELECT count(*) FROM " + schema() + ".manifest"
+                + " WHERE test_restore_ms IS NULL"), "testRestore: " + testRestore);
+        LessonsFixture.assertStayedRowForRow(LessonsFixture.roots(LessonsFixture.DUE), List.of(LessonsFixture.KEPT));
+
+        TestEnv.Run restore = strata("restore", "--job", "lessons", "--from", "2024-01-01", "--to", "2024-05-01");
+        assertEquals(0, restore.exit(), restore.toString());
+        assertEquals(before, LessonsFixture.digests("wb"));
+    }
+
+    /**
+     * (12) A bundle whose test restore fails (a row its table holds but would refuse today: a domain constraint added
+     * NOT VALID after the row was written) fails its window before any delete; the other windows are archived.
+     */
+    @Test
+    void aWindowWhoseTestRestoreFailsDeletesNothingAndTheOthersAreArchived() throws Exception {
+        TestEnv.sql("CREATE DOMAIN wb.answer AS text", "ALTER TABLE wb.attempts ALTER COLUMN answer TYPE wb.answer",
+                "UPDATE wb.attempts SET answer = 'refused today' WHERE id = 2111",
+                "ALTER DOMAIN wb.answer ADD CONSTRAINT answer_not_refused CHECK (VALUE <> 'refused today') NOT VALID");
+        LessonsFixture.snapshot();
+        TestEnv.Run run = strata("archive", "--job", "lessons");
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.out().contains("TEST_RESTORE_FAILED"), run.out());
+        assertEquals(List.of(key("2024-01"), key("2024-03"), key("2024-04")), keys(), "February failed, the others archived");
+        LessonsFixture.assertStayedRowForRow(LessonsFixture.roots(LessonsFixture.DUE + " AND NOT (completed_at >= '2024-02-01'"
+                + " AND completed_at < '2024-03-01')"), List.of());
+        assertEquals(6, TestEnv.count("SELECT count(*) FROM wb.lesson_enrollments WHERE completed_at >= '2024-02-01'"
+                + " AND completed_at < '2024-03-01'"), "nothing of February deleted");
+        assertEquals(0, TestEnv.count("SELECT count(*) FROM " + schema() + ".tenant_pending"));
     }
 
     /** (8) JSON lines: the entries are .jsonl, JSON null apart from SQL NULL, and a restore gives back every table. */
