@@ -206,7 +206,8 @@ final class ManagedJob implements JobMBean {
 
     @Override
     public String restore(String from, String to, String tenant) {
-        return guarded(() -> calls.restore(job.name(), job.zone(), from, to, tenant));
+        return guarded(() -> job.bundles() ? calls.restoreWindows(job.name(), job.zone(), from, to, tenant)
+                : calls.restore(job.name(), job.zone(), from, to, tenant));
     }
 
     @Override

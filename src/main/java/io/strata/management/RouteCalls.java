@@ -9,6 +9,7 @@ import io.strata.StrataException;
 import io.strata.text.Times;
 import io.strata.manifest.TenantFilter;
 import io.strata.restore.RestoreRequest;
+import io.strata.restore.TenantRestoreRequest;
 import io.strata.verify.VerifyRequest;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -38,6 +39,14 @@ final class RouteCalls {
         OffsetDateTime end = required("to", Times.parse("to", to, zone));
         TenantFilter t = tenant == null || tenant.isBlank() ? TenantFilter.ALL : TenantFilter.of(tenant.trim());
         return Json.pretty(strata.restore(new RestoreRequest(job, start, end, t, null, null)));
+    }
+
+    /** The same for a job whose windows are bundles ({@code tables:}): each bundle into its tables' databases. */
+    String restoreWindows(String job, ZoneId zone, String from, String to, String tenant) {
+        OffsetDateTime start = required("from", Times.parse("from", from, zone));
+        OffsetDateTime end = required("to", Times.parse("to", to, zone));
+        TenantFilter t = tenant == null || tenant.isBlank() ? TenantFilter.ALL : TenantFilter.of(tenant.trim());
+        return Json.pretty(strata.restoreTenant(TenantRestoreRequest.windows(job, start, end, t, null, null)));
     }
 
     /** Verifies the job's objects (all, or those overlapping [from, to)) through the verify route; the report as JSON. */
