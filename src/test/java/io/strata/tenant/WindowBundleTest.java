@@ -187,6 +187,7 @@ class WindowBundleTest extends StrataTestCase {
 
             JsonNode bundle = bundleJson(zip);
             assertEquals("window", bundle.get("kind").asText(), bundle.toString());
+            assertTrue(bundle.toString().contains("completed_at"), "bundle.json names the timestampColumn: " + bundle);
             List<String> order = new ArrayList<>();
             bundle.get("loadOrder").forEach(o -> order.add(o.asText()));
             assertTrue(order.indexOf("main:wb.lesson_enrollments") < order.indexOf("main:wb.attempts"), order.toString());
@@ -232,7 +233,13 @@ class WindowBundleTest extends StrataTestCase {
         assertEquals(0, dry.exit(), dry.toString());
         assertEquals(archived, LessonsFixture.digests("wb"), "the dry run loads nothing");
 
-        TestEnv.Run january = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-02");
+        TestEnv.Run into = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-05", "--into", "wb.attempts");
+        assertEquals(2, into.exit(), "--into (one table) is refused for bundles: " + into);
+        assertTrue(into.err().contains("--into"), into.toString());
+        assertEquals(archived, LessonsFixture.digests("wb"));
+
+        // A range that meets January only in part restores January whole: its dependents have no time of their own.
+        TestEnv.Run january = strata("restore", "--job", "lessons", "--from", "2024-01-20", "--to", "2024-01-21");
         assertEquals(0, january.exit(), january.toString());
         List<Long> jan = LessonsFixture.rootsOf("2024-01", null);
         List<Long> later = LessonsFixture.roots(LessonsFixture.DUE + " AND completed_at >= '2024-02-01'");
@@ -453,6 +460,7 @@ class WindowBundleTest extends StrataTestCase {
                 Arguments.of("delete: false", "    delete: false\n", "", List.of("strata.jobs[0].", "tables", "delete")),
                 Arguments.of("acceptOnDelete", "    acceptOnDelete: [wb.attempts.attempts_lesson_enrollment_id_fkey]\n", "",
                         List.of("strata.jobs[0].", "tables", "acceptOnDelete")),
+                Arguments.of("key", "    key: id\n", "", List.of("strata.jobs[0].", "tables", "key")),
                 Arguments.of("a where with an unknown parameter", "", where.formatted(":school"),
                         List.of("strata.jobs[0].tables[2].where", ":school")),
                 Arguments.of(":tenant without tenantColumn", "", where.formatted(":tenant"),
