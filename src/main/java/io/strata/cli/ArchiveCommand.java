@@ -13,6 +13,7 @@ import io.strata.text.Human;
 import io.strata.text.Json;
 import io.strata.text.Table;
 import io.strata.config.TenantJobConfig;
+import io.strata.kinds.tenant.PendingDeletes;
 import io.strata.kinds.tenant.TenantResult;
 import io.strata.kinds.tenant.TenantRun;
 import java.io.PrintStream;
@@ -62,6 +63,15 @@ final class ArchiveCommand implements Command {
                 }
             }
             for (String name : names) {
+                if (config.job(name).map(JobConfig::bundles).orElse(false)) {
+                    // What an earlier bundle left to delete in another database goes first (the route does it
+                    // too, for the service; here its line is the command's).
+                    PendingDeletes.Completed done = instance.strata().completePendingDeletes();
+                    if (done.pending() > 0) {
+                        progress.println(name + ": completed " + done.pending() + " pending delete(s) of an earlier run ("
+                                + Human.count(done.deleted()) + " rows deleted in their databases)");
+                    }
+                }
                 RunSummary s = instance.strata().archive(name, "command");
                 summaries.add(s);
                 if (s.partitions() == 0 && s.errors().isEmpty()) {

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WindowBundles {
 
-    private static final Logger LOG = LoggerFactory.getLogger(WindowBundles.class);
+    private static final Logger PROGRESS = LoggerFactory.getLogger("strata.progress");
 
     private final PendingDeletes pending;
 
@@ -30,7 +30,7 @@ public final class WindowBundles {
         try {
             PendingDeletes.Completed done = pending.complete();
             if (done.pending() > 0) {
-                LOG.info("{}: completed {} pending delete(s) of an earlier run ({} rows deleted in their databases)", job,
+                PROGRESS.info("{}: completed {} pending delete(s) of an earlier run ({} rows deleted in their databases)", job,
                         done.pending(), done.deleted());
             }
         } catch (SQLException e) {
