@@ -38,9 +38,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * A time job with {@code tables:} (README, "Windows with their dependents"; the seed's "archiving activity"): each due window's object is
- * a bundle of the window's completed lesson enrollments and every row that depends on them, across two databases
- * ({@link LessonsFixture}). Archived by month, restored by month range, verified, refused when it cannot be right.
+ * A time job with {@code tables:} (README, "Windows with their dependents"; the seed's "archiving activity"): each due
+ * window's object is a bundle of the window's completed lesson enrollments and every row that depends on them, across
+ * two databases ({@link LessonsFixture}). Archived by month, restored by month range, verified, refused when it cannot
+ * be right.
  */
 class WindowBundleTest extends StrataTestCase {
 
