@@ -210,6 +210,21 @@ class TenantSelfReferenceTest extends StrataTestCase {
     }
 
     @Test
+    void aJsonLinesBundleOfThreadsComesBackAsItWas() throws Exception {
+        String yaml = java.nio.file.Files.readString(config).replace("    tenant:\n", "    format: jsonl\n    tenant:\n");
+        assertTrue(yaml.contains("format: jsonl"), yaml);
+        java.nio.file.Files.writeString(config, yaml);
+        snapshot();
+        Map<String, String> before = digests();
+        archive("13");
+        assertEquals(List.of("jsonl"), TestEnv.column("SELECT format FROM " + schema() + ".manifest WHERE test_restore_ms IS NOT NULL"));
+        assertEquals(ids("1301", "1302", "1303", "1304", "1307", "1308", "1309", "1310"), gone("comments"));
+        TestEnv.Run restore = strata("restore", "--job", "schools", "--tenant", "13");
+        assertEquals(0, restore.exit(), restore.toString());
+        assertEquals(before, digests(), "one INSERT per entry checks the references to its own table at its end");
+    }
+
+    @Test
     void aReplyInAnotherSchoolKeepsTheCommentItAnswersAndThatCommentsOwnParents() throws Exception {
         TestEnv.sql("INSERT INTO ts.comments VALUES (1405, 141, 1303, 'School 14 answers school 13'),"
                 + " (1406, NULL, 1405, 'And on')", "INSERT INTO ts.likes VALUES (1405, 'fan of 1405')");
