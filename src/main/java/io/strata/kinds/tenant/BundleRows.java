@@ -18,9 +18,10 @@ import java.util.Map;
  * The rows of one tenant's bundle, found and locked in load order: each table's rows go, with their ctid, into a
  * temp table of the unit's transaction in their database ({@code strata_b{n}}, dropped at its end), taken
  * {@code FOR UPDATE} so that none changes until the commit. A row joins by the operator's {@code where}, or by
- * foreign key: it references a row of the bundle, and none of its references to bundle tables leaves the bundle.
- * Then {@link #markKept} keeps (exports but does not delete) every row that a row staying in its database still
- * references: a student in two schools stays with the other school.
+ * foreign key: it references a row of the bundle, and none of its references to other bundle tables leaves the
+ * bundle; in such a table that references itself, a row that references one of its bundle rows joins too, in turn
+ * (the replies to a comment of the tenant). Then {@link #markKept} keeps (exports but does not delete) every row that a
+ * row staying in its database still references: a student in two schools stays with the other school.
  */
 final class BundleRows {
 
@@ -60,6 +61,36 @@ final class BundleRows {
                 st.execute("CREATE INDEX ON " + t.temp() + " (strata_ctid)");
                 st.execute("ANALYZE " + t.temp());
             }
+            followSelf(t, c);
+        }
+    }
+
+    /**
+     * A table reached by foreign key that references itself: a row that references one of its bundle rows joins too
+     * when none of its references to other bundle tables points outside the bundle (a reply to a comment of the
+     * tenant, but not a reply written in another school), and so on, one statement a generation, until one adds no
+     * row. Each takes only rows not in the temp table yet, so a row is in it once, cycles included. A row whose parent
+     * of its own table is outside the bundle may still have joined by its other references: that parent stays where
+     * it is. Not the root (a row that references a root row is another tenant's), nor a table with a {@code where}:
+     * the condition says alone which rows are the tenant's (a reply it leaves out may be another tenant's; it stays,
+     * and keeps what it references), and it can follow the reference itself with {@code WITH RECURSIVE}.
+     */
+    private void followSelf(BundleTable t, Connection c) throws SQLException {
+        List<BundleTable.ForeignKey> self = t.selfReferences();
+        if (t.index() == 0 || t.where() != null || self.isEmpty()) {
+            return;
+        }
+        String sql = "INSERT INTO " + t.temp() + " SELECT strata_t.ctid, false, " + t.columnList("strata_t") + " FROM "
+                + t.quoted() + " AS strata_t WHERE " + joins(t, self) + " AND NOT EXISTS (SELECT 1 FROM " + t.temp()
+                + " x WHERE x.strata_ctid = strata_t.ctid) FOR UPDATE OF strata_t";
+        try (Statement st = c.createStatement()) {
+            long added = 0;
+            for (int n = st.executeUpdate(sql); n > 0; n = st.executeUpdate(sql)) {
+                added += n;
+            }
+            if (added > 0) {
+                st.execute("ANALYZE " + t.temp());
+            }
         }
     }
 
@@ -74,22 +105,39 @@ final class BundleRows {
         if (t.where() != null) {
             return "(" + t.where() + ")";
         }
+        return joins(t, t.parents());
+    }
+
+    /**
+     * One of {@code through} (foreign keys of {@code t} to bundle tables) points at a bundle row, and none of t's
+     * references to other bundle tables points outside the bundle.
+     */
+    private String joins(BundleTable t, List<BundleTable.ForeignKey> through) {
         List<String> inside = new ArrayList<>();
+        for (BundleTable.ForeignKey fk : through) {
+            inside.add(match(t, fk));
+        }
         List<String> outside = new ArrayList<>();
         for (BundleTable.ForeignKey fk : t.parents()) {
-            BundleTable parent = table(t.database(), fk.parent());
-            StringBuilder match = new StringBuilder("EXISTS (SELECT 1 FROM " + parent.temp() + " p WHERE ");
             StringBuilder set = new StringBuilder();
             for (int i = 0; i < fk.columns().size(); i++) {
-                match.append(i == 0 ? "" : " AND ").append("p.").append(Sql.ident(fk.parentColumns().get(i)))
-                        .append(" = strata_t.").append(Sql.ident(fk.columns().get(i)));
                 set.append(i == 0 ? "" : " AND ").append("strata_t.").append(Sql.ident(fk.columns().get(i))).append(" IS NOT NULL");
             }
-            match.append(')');
-            inside.add(match.toString());
-            outside.add("NOT (" + set + " AND NOT " + match + ")");
+            outside.add("NOT (" + set + " AND NOT " + match(t, fk) + ")");
         }
-        return "(" + String.join(" OR ", inside) + ") AND " + String.join(" AND ", outside);
+        return "(" + String.join(" OR ", inside) + ")"
+                + (outside.isEmpty() ? "" : " AND " + String.join(" AND ", outside));
+    }
+
+    /** The row {@code strata_t} of {@code t} references, through {@code fk}, a row of the bundle. */
+    private String match(BundleTable t, BundleTable.ForeignKey fk) {
+        BundleTable parent = table(t.database(), fk.parent());
+        StringBuilder match = new StringBuilder("EXISTS (SELECT 1 FROM " + parent.temp() + " p WHERE ");
+        for (int i = 0; i < fk.columns().size(); i++) {
+            match.append(i == 0 ? "" : " AND ").append("p.").append(Sql.ident(fk.parentColumns().get(i)))
+                    .append(" = strata_t.").append(Sql.ident(fk.columns().get(i)));
+        }
+        return match.append(')').toString();
     }
 
     private void bind(PreparedStatement ps, BundleTable t) throws SQLException {
@@ -132,12 +180,14 @@ final class BundleRows {
 
     /**
      * Children first: a row stays (kept) when a row of its database that stays references it — a row outside the
-     * bundle, or a bundle row kept itself.
+     * bundle, or a bundle row kept itself. In a table that references itself, a kept row keeps the rows it references
+     * in turn: after its other references, a statement a generation until one keeps no more.
      */
     void markKept() throws SQLException {
         List<BundleTable> order = plan.order();
         for (int i = order.size() - 1; i >= 0; i--) {
             BundleTable t = order.get(i);
+            List<String> self = new ArrayList<>();
             for (BundleTable.ForeignKey fk : t.referencedBy()) {
                 BundleTable child = plan.order().stream()
                         .filter(o -> o.database().equals(t.database()) && o.qualified().equals(fk.child())).findFirst().orElse(null);
@@ -153,8 +203,21 @@ final class BundleRows {
                             .append(" x WHERE x.strata_ctid = r.ctid AND NOT x.strata_keep)");
                 }
                 sql.append(')');
+                if (fk.child().equals(t.qualified())) {
+                    self.add(sql.toString());
+                    continue;
+                }
                 try (Statement st = connection(t).createStatement()) {
                     st.executeUpdate(sql.toString());
+                }
+            }
+            long kept = self.isEmpty() ? 0 : 1;
+            while (kept > 0) {
+                kept = 0;
+                try (Statement st = connection(t).createStatement()) {
+                    for (String sql : self) {
+                        kept += st.executeUpdate(sql);
+                    }
                 }
             }
         }

@@ -12,7 +12,7 @@ import java.util.List;
  * @param where       the operator's condition with each parameter turned into a bound {@code ?}; null for a table
  *                    reached by foreign key
  * @param params      the parameters of {@code where}, in order: {@code tenant} or {@code schema.table.column}
- * @param parents     foreign keys of this table to tables of the bundle (same database): how its rows join
+ * @param parents     foreign keys of this table to other tables of the bundle (same database): how its rows join
  * @param referencedBy every foreign key of the database that references this table (in the bundle or not): what
  *                    keeps a row that a row outside the bundle still references
  * @param at          where the table comes from in the config, for messages
@@ -34,6 +34,11 @@ record BundleTable(int index, String database, String schema, String table, List
 
     String temp() {
         return "pg_temp.strata_b" + index;
+    }
+
+    /** Its foreign keys to itself (a reply's {@code parent_id}): among {@link #referencedBy}, never {@link #parents}. */
+    List<ForeignKey> selfReferences() {
+        return referencedBy.stream().filter(fk -> fk.child().equals(qualified())).toList();
     }
 
     /** The table's columns, quoted, with an alias before each (or none). */

@@ -105,7 +105,9 @@ public final class PendingDeletes {
      * of the order they were recorded in), the rows of its keys whose digest is still the archived one are deleted;
      * that commits, then the pending rows go. Idempotent: a crash anywhere in it is completed by the next call.
      * A row that changed since the bundle stays, and so does a row that one of those still references (the delete
-     * falls back to one key at a time on a foreign-key refusal). Pending rows of a database this configuration does not
+     * falls back to one key at a time on a foreign-key refusal). A row refused only because a row deleted after it
+     * (later in its table's keys: a table that references itself) still referenced it goes in another round: the
+     * rounds go on while one refused a key and deleted rows. Pending rows of a database this configuration does not
      * name, or whose delete fails otherwise, are left and logged.
      */
     public synchronized Completed complete() throws SQLException {
@@ -134,8 +136,15 @@ public final class PendingDeletes {
             List<Long> ids = new ArrayList<>();
             try (Connection c = db.connection()) {
                 try {
+                    Deleted round;
+                    do {
+                        round = new Deleted(0, false);
+                        for (Object[] p : g.getValue()) {
+                            round = round.plus(deleteKeys(c, (Long) p[0], (String) p[2], readKey((String) p[3])));
+                        }
+                        n += round.rows();
+                    } while (round.refused() && round.rows() > 0);
                     for (Object[] p : g.getValue()) {
-                        n += deleteKeys(c, (Long) p[0], (String) p[2], readKey((String) p[3]));
                         expected += (Long) p[4];
                         ids.add((Long) p[0]);
                     }
@@ -162,14 +171,22 @@ public final class PendingDeletes {
         return new Completed(done, deleted, changed);
     }
 
-    private long deleteKeys(Connection c, long id, String tableName, List<String> key) throws SQLException, java.io.IOException {
+    /** Rows deleted, and whether a key's row was refused by a foreign key (it stays, this round). */
+    private record Deleted(long rows, boolean refused) {
+        Deleted plus(Deleted d) {
+            return new Deleted(rows + d.rows, refused || d.refused);
+        }
+    }
+
+    private Deleted deleteKeys(Connection c, long id, String tableName, List<String> key)
+            throws SQLException, java.io.IOException {
         String keys;
         try (Connection m = databases.get(TenantJobConfig.MAIN).connection();
                 PreparedStatement ps = m.prepareStatement("SELECT keys::text FROM " + schema + ".tenant_pending WHERE id = ?")) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    return 0;
+                    return new Deleted(0, false);
                 }
                 keys = rs.getString(1);
             }
@@ -188,7 +205,7 @@ public final class PendingDeletes {
         java.sql.Savepoint all = c.setSavepoint();
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             ps.setString(1, keys);
-            return ps.executeUpdate();
+            return new Deleted(ps.executeUpdate(), false);
         } catch (SQLException e) {
             if (!"23503".equals(e.getSQLState())) {
                 throw e;
@@ -197,6 +214,7 @@ public final class PendingDeletes {
             c.rollback(all);
         }
         long n = 0;
+        boolean refused = false;
         for (com.fasterxml.jackson.databind.JsonNode one : Json.mapper().readTree(keys)) {
             java.sql.Savepoint row = c.setSavepoint();
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
@@ -208,9 +226,10 @@ public final class PendingDeletes {
                     throw e;
                 }
                 c.rollback(row);
+                refused = true;
             }
         }
-        return n;
+        return new Deleted(n, refused);
     }
 
     private static List<String> readKey(String json) {

@@ -26,7 +26,8 @@ import java.util.Set;
  * What a tenant job's bundle holds and in which order, checked against the databases at start: the root, the
  * {@code tables:} the operator lists, and every table that references one of them by foreign key, in turn (same
  * database); the load order puts parents first (foreign keys, and a {@code where} after the tables whose
- * columns it reads). Every problem is CONFIG_INVALID naming the file, the key and the value.
+ * columns it reads; a table that references itself is ordered by its other references). Every problem is
+ * CONFIG_INVALID naming the file, the key and the value.
  */
 public final class TenantPlan {
 
@@ -136,10 +137,6 @@ public final class TenantPlan {
                 for (BundleTable.ForeignKey fk : references(n.database(), n.schema() + "." + n.table())) {
                     String[] child = fk.child().split("\\.", 2);
                     Node c = new Node(n.database(), child[0], child[1], null, "foreign key " + fk.name() + " of " + fk.child());
-                    if (fk.child().equals(fk.parent())) {
-                        throw error(n.at(), n.schema() + "." + n.table(), "references itself (" + fk.name()
-                                + "): a cycle that cannot be ordered; bundles do not hold self-referencing tables yet");
-                    }
                     if (!nodes.containsKey(c.id())) {
                         nodes.put(c.id(), c);
                         columns.put(c.id(), columns(c));
@@ -148,6 +145,8 @@ public final class TenantPlan {
                 }
             }
             // The edges of the load order: foreign keys among bundle tables, and a where after the tables it reads.
+            // A table's references to itself are no edge: each entry loads in one statement, which checks them at its
+            // end, and BundleRows follows them from row to row.
             Map<String, Set<String>> after = new LinkedHashMap<>();
             Map<String, List<BundleTable.ForeignKey>> parents = new LinkedHashMap<>();
             for (Node n : nodes.values()) {
