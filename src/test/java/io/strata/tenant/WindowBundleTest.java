@@ -401,6 +401,14 @@ class WindowBundleTest extends StrataTestCase {
             assertEquals(4, JSON.readTree(verify.out()).at("/jobs/0/sound").asInt(), verify.out());
         }
         assertEquals(4, JSON.readTree(strata("status", "--json").out()).at("/jobs/0/archived/objects").asInt());
+        TestEnv.Run report = strata("report", "--out", dir.resolve("report").toString(), "--json");
+        assertEquals(0, report.exit(), report.toString());
+        JsonNode reported = JSON.readTree(report.out()).at("/jobs/0");
+        assertEquals("bundle", reported.get("kind").asText(), reported.toString());
+        assertEquals("wb.lesson_enrollments", reported.get("table").asText(), reported.toString());
+        TestEnv.Run get = strata("get", "--job", "lessons", "--key", "111");
+        assertEquals(2, get.exit(), "get reads row objects, not bundles: " + get);
+        assertTrue(get.err().contains("restore"), "it says what to do instead: " + get);
 
         // A bundle no manifest lists is an orphan.
         Files.copy(object(key("2024-02")), object(key(null, "2024-02", 7)));
