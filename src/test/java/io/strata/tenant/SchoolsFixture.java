@@ -128,6 +128,33 @@ final class SchoolsFixture {
         }
     }
 
+    /**
+     * Opens a transaction on the shard that holds {@code table} in SHARE mode: FOR UPDATE (ROW SHARE) passes it, a
+     * DELETE (ROW EXCLUSIVE) waits. Returns the connection; its backend's pid is {@link #pid}.
+     */
+    static Connection holdDeletes(String table) throws SQLException {
+        Connection c = connect(true);
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("LOCK TABLE " + table + " IN SHARE MODE");
+        }
+        return c;
+    }
+
+    static int pid(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Waits until a DELETE of Strata's waits in the shard for the lock of backend {@code holder}. */
+    static void awaitDeleteHeldBy(int holder, java.time.Duration wait, java.util.function.Supplier<String> log) {
+        io.strata.testing.Await.until("the shard's DELETE to wait for the test's lock", wait, () -> shardCount(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM%'"
+                        + " AND " + holder + " = ANY (pg_blocking_pids(pid))") == 1, log);
+    }
+
     static Connection connect(boolean shard) throws SQLException {
         return shard ? DriverManager.getConnection(SHARD_URL, TestEnv.USER, "") : TestEnv.connect();
     }
