@@ -104,6 +104,33 @@ final class SchoolsFixture {
                 + "    concurrency: 2\n";
     }
 
+    /**
+     * A time job with {@code tables:} over the schools: its windows (days, by {@code closed_at}, which
+     * {@link #closedAt} adds) are bundles of the schools closed that day with all that depends on them.
+     */
+    static String windowJobYaml() {
+        return "  - name: closed\n"
+                + "    table: tn.schools\n"
+                + "    timestampColumn: closed_at\n"
+                + "    keep: P365D\n"
+                + "    batch: P1D\n"
+                + "    concurrency: 1\n"
+                + "    tables:\n"
+                + "      - table: tn.students\n"
+                + "        where: \"id IN (SELECT cs.student_id FROM tn.classroom_students cs"
+                + " WHERE cs.classroom_id = ANY(:tn.classrooms.id))\"\n"
+                + "      - table: tn.enrollments\n"
+                + "        database: shard\n"
+                + "        where: \"classroom_id = ANY(:tn.classrooms.id)\"\n";
+    }
+
+    /** Adds the schools' {@code closed_at} (indexed): {@code closed_on} at 09:00 UTC, NULL for the open ones. */
+    static void closedAt() {
+        TestEnv.sql("ALTER TABLE tn.schools ADD COLUMN closed_at timestamptz",
+                "UPDATE tn.schools SET closed_at = closed_on::timestamp AT TIME ZONE 'UTC' + interval '9 hours'",
+                "CREATE INDEX ON tn.schools (closed_at)");
+    }
+
     static String databasesYaml() {
         return "  databases:\n    shard: { url: \"" + SHARD_URL + "\", user: " + TestEnv.USER + " }\n";
     }

@@ -34,9 +34,7 @@ class WindowBundleSafetyTest extends SchoolsTestCase {
 
     @BeforeEach
     void closedAt() {
-        TestEnv.sql("ALTER TABLE tn.schools ADD COLUMN closed_at timestamptz",
-                "UPDATE tn.schools SET closed_at = closed_on::timestamp AT TIME ZONE 'UTC' + interval '9 hours'",
-                "CREATE INDEX ON tn.schools (closed_at)");
+        SchoolsFixture.closedAt();
     }
 
     @AfterEach
@@ -50,19 +48,7 @@ class WindowBundleSafetyTest extends SchoolsTestCase {
     }
 
     private Path windowConfig() {
-        return config().extraYaml(SchoolsFixture.databasesYaml()).jobsYaml(
-                "  - name: closed\n"
-                + "    table: tn.schools\n"
-                + "    timestampColumn: closed_at\n"
-                + "    keep: P365D\n"
-                + "    batch: P1D\n"
-                + "    tables:\n"
-                + "      - table: tn.students\n"
-                + "        where: \"id IN (SELECT cs.student_id FROM tn.classroom_students cs"
-                + " WHERE cs.classroom_id = ANY(:tn.classrooms.id))\"\n"
-                + "      - table: tn.enrollments\n"
-                + "        database: shard\n"
-                + "        where: \"classroom_id = ANY(:tn.classrooms.id)\"\n").write(dir);
+        return config().extraYaml(SchoolsFixture.databasesYaml()).jobsYaml(SchoolsFixture.windowJobYaml()).write(dir);
     }
 
     private List<Path> bundles() {
