@@ -674,6 +674,40 @@ class WindowBundleTest extends StrataTestCase {
                 + " || partitions_failed FROM " + schema() + ".run WHERE job = 'lessons'"), "the run counts the failed window");
     }
 
+    /**
+     * (13) All or nothing across databases: a parent the bundles' rows need (their school) is gone, so the range is
+     * refused and nothing of it stays in either database; once the parent is back, the range loads.
+     */
+    @Test
+    void aRestoreRefusedForAMissingParentLoadsNothingInEitherDatabaseUntilItIsBack() throws Exception {
+        archive();
+        // School 2 goes, with what is left of it (its enrollments that were not due, and their dependents).
+        String left = "(SELECT id FROM wb.lesson_enrollments WHERE school_id = 2)";
+        TestEnv.sql("DELETE FROM wb.enrollment_activity_attemptables WHERE enrollment_activity_id IN (SELECT id FROM"
+                        + " wb.enrollment_activities WHERE lesson_enrollment_id IN " + left + ")",
+                "DELETE FROM wb.enrollment_activities WHERE lesson_enrollment_id IN " + left,
+                "DELETE FROM wb.attempts WHERE lesson_enrollment_id IN " + left,
+                "DELETE FROM wb.lesson_enrollments WHERE school_id = 2", "DELETE FROM wb.schools WHERE id = 2");
+        Map<String, String> without = LessonsFixture.digests("wb");
+
+        TestEnv.Run run = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-05");
+        assertEquals(1, run.exit(), run.toString());
+        assertTrue(run.out().contains("REFUSED") && run.out().contains("lesson_enrollments_school_id_fkey"), run.out());
+        assertEquals(without, LessonsFixture.digests("wb"), "nothing of the range in either database");
+        assertEquals(List.of("archived"), TestEnv.column("SELECT DISTINCT state FROM " + schema() + ".manifest"));
+
+        TestEnv.sql("INSERT INTO wb.schools VALUES (2, 'South')");
+        TestEnv.Run again = strata("restore", "--job", "lessons", "--from", "2024-01", "--to", "2024-05");
+        assertEquals(0, again.exit(), again.toString());
+        List<Long> due = LessonsFixture.roots(LessonsFixture.DUE);
+        for (String t : LessonsFixture.BUNDLE_TABLES) {
+            String sql = "SELECT count(*) FROM (SELECT * FROM wb_before." + t + " WHERE " + LessonsFixture.inBundle(t, due)
+                    + " EXCEPT ALL SELECT * FROM wb." + t + ") x";
+            assertEquals(0, LessonsFixture.isShard(t) ? LessonsFixture.shardCount(sql) : TestEnv.count(sql), t + ": every due row back");
+        }
+        assertEquals(List.of("restored"), TestEnv.column("SELECT DISTINCT state FROM " + schema() + ".manifest"));
+    }
+
     /** (8) JSON lines: the entries are .jsonl, JSON null apart from SQL NULL, and a restore gives back every table. */
     @Test
     void aJsonLinesWindowBundleComesBackWhole() throws Exception {
