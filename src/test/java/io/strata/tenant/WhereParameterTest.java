@@ -21,7 +21,7 @@ class WhereParameterTest extends SchoolsTestCase {
      * The heap of the child that archives a million values ({@code -Dstrata.test.parameterHeap=-Xmx…} to measure
      * another). Measured: with the values held as a Java list and bound as an array, the child ran out of heap at
      * {@code -Xmx128m} and passed at {@code -Xmx160m}; with the values kept in PostgreSQL it passes at {@code -Xmx32m}
-     * (and runs out at {@code -Xmx24m}, archiving the same bundle with no such parameter at all).
+     * (and runs out at {@code -Xmx24m}).
      */
     static final String HEAP = System.getProperty("strata.test.parameterHeap", "-Xmx64m");
 
