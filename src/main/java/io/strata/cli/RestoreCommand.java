@@ -21,6 +21,7 @@ import io.strata.restore.TenantRestoreResult;
 import java.io.PrintStream;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.util.function.Function;
 
 /**
  * {@code restore --job NAME --from T --to T [--tenant X] [--into TABLE] [--dry-run] [--json]}, and of a tenant job
@@ -126,10 +127,19 @@ final class RestoreCommand implements Command {
                     + "' is a tenant job, whose tables load into a schema: use --into-schema SCHEMA");
         }
         String schema = args.value("into-schema");
-        boolean json = args.flag("json");
-        if (args.flag("dry-run")) {
+        return restoreBundles(in, lines -> new TenantRestoreRequest(job, tenant, schema, lines == null ? null
+                : t -> lines.println(line(job, tenant, t))));
+    }
+
+    /**
+     * Restores bundles (a tenant's, or a range of windows'): the dry run, or the restore with a line per table, then
+     * the summary or the JSON. {@code request} makes the request, given where its lines go (null: none).
+     */
+    private int restoreBundles(Invocation in, Function<PrintStream, TenantRestoreRequest> request) {
+        boolean json = in.args.flag("json");
+        if (in.args.flag("dry-run")) {
             try (Instance.Reading reading = Instance.read(config)) {
-                TenantRestoreResult r = reading.strata().restoreTenantPlan(new TenantRestoreRequest(job, tenant, schema, null));
+                TenantRestoreResult r = reading.strata().restoreTenantPlan(request.apply(null));
                 if (json) {
                     out.println(Json.pretty(r));
                 } else {
@@ -139,9 +149,8 @@ final class RestoreCommand implements Command {
             }
         }
         PrintStream progress = in.progress();
-        TenantRestoreRequest request = new TenantRestoreRequest(job, tenant, schema, t -> progress.println(line(job, tenant, t)));
         try (Instance instance = Instance.start(config, Instance.Mode.COMMAND)) {
-            TenantRestoreResult r = instance.strata().restoreTenant(request);
+            TenantRestoreResult r = instance.strata().restoreTenant(request.apply(progress));
             if (json) {
                 out.println(Json.pretty(r));
             } else {
@@ -169,31 +178,8 @@ final class RestoreCommand implements Command {
                     + "' archives windows as bundles of several tables: use --into-schema SCHEMA");
         }
         String schema = args.value("into-schema");
-        boolean json = args.flag("json");
-        if (args.flag("dry-run")) {
-            try (Instance.Reading reading = Instance.read(config)) {
-                TenantRestoreResult r = reading.strata().restoreTenantPlan(TenantRestoreRequest.windows(job.name(), range[0],
-                        range[1], tenant, schema, null));
-                if (json) {
-                    out.println(Json.pretty(r));
-                } else {
-                    printTenantDryRun(r);
-                }
-                return 0;
-            }
-        }
-        PrintStream progress = in.progress();
-        TenantRestoreRequest request = TenantRestoreRequest.windows(job.name(), range[0], range[1], tenant, schema,
-                t -> progress.println(line(job.name(), null, t)));
-        try (Instance instance = Instance.start(config, Instance.Mode.COMMAND)) {
-            TenantRestoreResult r = instance.strata().restoreTenant(request);
-            if (json) {
-                out.println(Json.pretty(r));
-            } else {
-                printTenantSummary(r);
-            }
-            return r.ok() ? 0 : 1;
-        }
+        return restoreBundles(in, lines -> TenantRestoreRequest.windows(job.name(), range[0], range[1], tenant, schema,
+                lines == null ? null : t -> lines.println(line(job.name(), null, t))));
     }
 
     /** The line printed as each table of a bundle is loaded or skipped (not yet committed: the summary says). */

@@ -86,6 +86,11 @@ public final class RowLookup {
         long t0 = System.nanoTime();
         JobConfig jc = config.job(job).orElseThrow(() -> new StrataException(ErrorCode.BAD_ARGUMENT, "no job named '" + job
                 + "' (jobs: " + String.join(", ", config.jobs().stream().map(JobConfig::name).toList()) + ")"));
+        if (jc.bundles()) {
+            throw new StrataException(ErrorCode.BAD_ARGUMENT, "job '" + job + "' archives each window as a bundle of"
+                    + " several tables; get reads row objects: restore the window (restore --job " + job
+                    + " --from … --to … --into-schema S) to read its rows");
+        }
         try (Connection c = database.connection()) {
             Column keyColumn = jobs.has(job) ? jobs.get(job).table().key() : recordedKey(c, job);
             if (keyColumn == null) {
@@ -143,9 +148,9 @@ public final class RowLookup {
         String inRange = type == KeyType.TEXT
                 ? "key_max_num IS NULL AND key_max IS NOT NULL AND key_max COLLATE \"C\" >= ? AND key_min COLLATE \"C\" <= ?"
                 : "key_max_num IS NOT NULL AND key_max_num >= ? AND key_min_num <= ?";
-        String sql = "SELECT " + COLUMNS + " FROM " + schema + ".manifest WHERE job = ? AND kind <> 'tenant' AND " + inRange
+        String sql = "SELECT " + COLUMNS + " FROM " + schema + ".manifest WHERE job = ? AND kind NOT IN ('tenant', 'bundle') AND " + inRange
                 + " AND key_column = ? UNION ALL SELECT " + COLUMNS + " FROM " + schema + ".manifest WHERE job = ?"
-                + " AND kind <> 'tenant' AND key_min IS NULL ORDER BY archived_at DESC, id DESC";
+                + " AND kind NOT IN ('tenant', 'bundle') AND key_min IS NULL ORDER BY archived_at DESC, id DESC";
         List<Candidate> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, job);

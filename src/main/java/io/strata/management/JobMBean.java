@@ -10,6 +10,9 @@ public interface JobMBean {
     @Doc("The table it archives (schema.table)")
     String getTable();
 
+    @Doc("What its objects hold: rows (windows of rows), offload (columns of the rows, which stay) or bundle (each window's rows with their dependents)")
+    String getKind();
+
     @Doc("Its quartz cron schedule")
     String getSchedule();
 

@@ -63,6 +63,7 @@ final class ManagedJob implements JobMBean {
 
     @Override public String getName() { return job.name(); }
     @Override public String getTable() { return job.qualifiedTable(); }
+    @Override public String getKind() { return job.kind(); }
     @Override public String getSchedule() { return job.schedule(); }
     @Override public String getKeep() { return job.keepText(); }
     @Override public boolean isEnabled() { return job.enabled() && state != null; }

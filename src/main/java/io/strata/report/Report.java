@@ -38,8 +38,9 @@ public record Report(
     /**
      * One job as it stands: its totals since it began, what is due, its table, its storage and its runs. The
      * figures ({@code archived}, {@code due}, {@code lastRun}, {@code lastSuccess}, {@code firstRun}) are those
-     * {@code status}, JMX and the metrics show, under the same names. {@code kind} is {@code rows} or {@code tenant}
-     * (a tenant job: {@code table} is its root table, {@code keep} and {@code batch} are null).
+     * {@code status}, JMX and the metrics show, under the same names. {@code kind} is {@code rows}, {@code bundle} (a
+     * time job whose windows are bundles: {@code table} is their root) or {@code tenant} (a tenant job: {@code table} is
+     * its root table, {@code keep} and {@code batch} are null).
      */
     public record Job(String job, String table, boolean enabled, String keep, String batch, String schedule,
             Totals archived, Due due, Space space, Storage storage, LastRun lastRun, Instant lastSuccess,

@@ -91,7 +91,7 @@ public final class ReportBuilder {
         return new Report.Job(f.job(), job == null ? null : job.qualifiedTable(), job != null && job.enabled(),
                 job == null ? null : job.keepText(), job == null ? null : job.batch().toString(),
                 job == null ? null : job.schedule(), t, f.due(), space, storage, f.lastRun(), f.lastSuccess(), f.firstRun(),
-                f.offloaded());
+                f.offloaded(), job != null && job.bundles() ? "bundle" : "rows");
     }
 
     /** A tenant job (README, "Whole tenants"): its root table, its bundles' totals; nothing is due by age. */

@@ -104,6 +104,33 @@ final class SchoolsFixture {
                 + "    concurrency: 2\n";
     }
 
+    /**
+     * A time job with {@code tables:} over the schools: its windows (days, by {@code closed_at}, which
+     * {@link #closedAt} adds) are bundles of the schools closed that day with all that depends on them.
+     */
+    static String windowJobYaml() {
+        return "  - name: closed\n"
+                + "    table: tn.schools\n"
+                + "    timestampColumn: closed_at\n"
+                + "    keep: P365D\n"
+                + "    batch: P1D\n"
+                + "    concurrency: 1\n"
+                + "    tables:\n"
+                + "      - table: tn.students\n"
+                + "        where: \"id IN (SELECT cs.student_id FROM tn.classroom_students cs"
+                + " WHERE cs.classroom_id = ANY(:tn.classrooms.id))\"\n"
+                + "      - table: tn.enrollments\n"
+                + "        database: shard\n"
+                + "        where: \"classroom_id = ANY(:tn.classrooms.id)\"\n";
+    }
+
+    /** Adds the schools' {@code closed_at} (indexed): {@code closed_on} at 09:00 UTC, NULL for the open ones. */
+    static void closedAt() {
+        TestEnv.sql("ALTER TABLE tn.schools ADD COLUMN closed_at timestamptz",
+                "UPDATE tn.schools SET closed_at = closed_on::timestamp AT TIME ZONE 'UTC' + interval '9 hours'",
+                "CREATE INDEX ON tn.schools (closed_at)");
+    }
+
     static String databasesYaml() {
         return "  databases:\n    shard: { url: \"" + SHARD_URL + "\", user: " + TestEnv.USER + " }\n";
     }
@@ -126,6 +153,33 @@ final class SchoolsFixture {
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Opens a transaction on the shard that holds {@code table} in SHARE mode: FOR UPDATE (ROW SHARE) passes it, a
+     * DELETE (ROW EXCLUSIVE) waits. Returns the connection; its backend's pid is {@link #pid}.
+     */
+    static Connection holdDeletes(String table) throws SQLException {
+        Connection c = connect(true);
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("LOCK TABLE " + table + " IN SHARE MODE");
+        }
+        return c;
+    }
+
+    static int pid(Connection c) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Waits until a DELETE of Strata's waits in the shard for the lock of backend {@code holder}. */
+    static void awaitDeleteHeldBy(int holder, java.time.Duration wait, java.util.function.Supplier<String> log) {
+        io.strata.testing.Await.until("the shard's DELETE to wait for the test's lock", wait, () -> shardCount(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM%'"
+                        + " AND " + holder + " = ANY (pg_blocking_pids(pid))") == 1, log);
     }
 
     static Connection connect(boolean shard) throws SQLException {

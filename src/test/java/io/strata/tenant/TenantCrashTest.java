@@ -130,20 +130,11 @@ class TenantCrashTest extends SchoolsTestCase {
     @org.junit.jupiter.api.Test
     void aRowThatChangedBetweenTheCommitsAndTheCompletionStaysWithTheRowItReferences() throws Exception {
         Path config = config().extraYaml(SchoolsFixture.databasesYaml()).jobsYaml(SchoolsFixture.jobYaml("")).write(dir);
-        locker = SchoolsFixture.connect(true);
-        locker.setAutoCommit(false);
-        int lockerPid;
-        try (Statement st = locker.createStatement()) {
-            ResultSet rs = st.executeQuery("SELECT pg_backend_pid()");
-            rs.next();
-            lockerPid = rs.getInt(1);
-            st.execute("LOCK TABLE tn.attempts IN SHARE MODE");
-        }
+        locker = SchoolsFixture.holdDeletes("tn.attempts");
+        int lockerPid = SchoolsFixture.pid(locker);
         child = Child.start(dir.resolve("killed.log"), "--config", config.toString(), "archive", "--job", "schools",
                 "--tenant", "13");
-        Await.until("the shard's DELETE to wait for the test's lock", WAIT, () -> SchoolsFixture.shardCount(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM%'"
-                        + " AND " + lockerPid + " = ANY (pg_blocking_pids(pid))") == 1, child::log);
+        SchoolsFixture.awaitDeleteHeldBy(lockerPid, WAIT, child::log);
         child.kill();
         locker.rollback();
         Await.noStrataBackends(WAIT, child::log);

@@ -305,21 +305,11 @@ class TenantSelfReferenceTest extends StrataTestCase {
      */
     @Test
     void aPendingDeleteOfThreadsInAnotherDatabaseDeletesThemWholeAndKeepsWhatAChangedReplyAnswers() throws Exception {
-        locker = SchoolsFixture.connect(true);
-        locker.setAutoCommit(false);
-        int lockerPid;
-        try (Statement st = locker.createStatement()) {
-            ResultSet rs = st.executeQuery("SELECT pg_backend_pid()");
-            rs.next();
-            lockerPid = rs.getInt(1);
-            // SHARE does not stop FOR UPDATE (ROW SHARE) but stops the DELETE (ROW EXCLUSIVE).
-            st.execute("LOCK TABLE ts.posts IN SHARE MODE");
-        }
+        locker = SchoolsFixture.holdDeletes("ts.posts");
+        int lockerPid = SchoolsFixture.pid(locker);
         child = Child.start(dir.resolve("killed.log"), "--config", config.toString(), "archive", "--job", "schools",
                 "--tenant", "13");
-        Await.until("the shard's DELETE to wait for the test's lock", WAIT, () -> SchoolsFixture.shardCount(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM%'"
-                        + " AND " + lockerPid + " = ANY (pg_blocking_pids(pid))") == 1, child::log);
+        SchoolsFixture.awaitDeleteHeldBy(lockerPid, WAIT, child::log);
         child.kill();
         locker.rollback();
         Await.noStrataBackends(WAIT, child::log);

@@ -8,8 +8,6 @@ import io.strata.testing.Child;
 import io.strata.testing.TestEnv;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -36,9 +34,7 @@ class WindowBundleSafetyTest extends SchoolsTestCase {
 
     @BeforeEach
     void closedAt() {
-        TestEnv.sql("ALTER TABLE tn.schools ADD COLUMN closed_at timestamptz",
-                "UPDATE tn.schools SET closed_at = closed_on::timestamp AT TIME ZONE 'UTC' + interval '9 hours'",
-                "CREATE INDEX ON tn.schools (closed_at)");
+        SchoolsFixture.closedAt();
     }
 
     @AfterEach
@@ -52,19 +48,7 @@ class WindowBundleSafetyTest extends SchoolsTestCase {
     }
 
     private Path windowConfig() {
-        return config().extraYaml(SchoolsFixture.databasesYaml()).jobsYaml(
-                "  - name: closed\n"
-                + "    table: tn.schools\n"
-                + "    timestampColumn: closed_at\n"
-                + "    keep: P365D\n"
-                + "    batch: P1D\n"
-                + "    tables:\n"
-                + "      - table: tn.students\n"
-                + "        where: \"id IN (SELECT cs.student_id FROM tn.classroom_students cs"
-                + " WHERE cs.classroom_id = ANY(:tn.classrooms.id))\"\n"
-                + "      - table: tn.enrollments\n"
-                + "        database: shard\n"
-                + "        where: \"classroom_id = ANY(:tn.classrooms.id)\"\n").write(dir);
+        return config().extraYaml(SchoolsFixture.databasesYaml()).jobsYaml(SchoolsFixture.windowJobYaml()).write(dir);
     }
 
     private List<Path> bundles() {
@@ -127,20 +111,10 @@ class WindowBundleSafetyTest extends SchoolsTestCase {
     void killedBetweenTheDatabasesCommitsTheNextRunCompletesTheDeleteAndNoRowIsLost() throws Exception {
         SchoolsFixture.snapshot();
         Path config = windowConfig();
-        locker = SchoolsFixture.connect(true);
-        locker.setAutoCommit(false);
-        int lockerPid;
-        try (Statement st = locker.createStatement()) {
-            ResultSet rs = st.executeQuery("SELECT pg_backend_pid()");
-            rs.next();
-            lockerPid = rs.getInt(1);
-            // SHARE does not stop FOR UPDATE (ROW SHARE) but stops the DELETE (ROW EXCLUSIVE).
-            st.execute("LOCK TABLE tn.attempts IN SHARE MODE");
-        }
+        locker = SchoolsFixture.holdDeletes("tn.attempts");
+        int lockerPid = SchoolsFixture.pid(locker);
         child = Child.start(dir.resolve("killed.log"), "--config", config.toString(), "archive", "--job", "closed");
-        Await.until("the shard's DELETE to wait for the test's lock", WAIT, () -> SchoolsFixture.shardCount(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'DELETE FROM%'"
-                        + " AND " + lockerPid + " = ANY (pg_blocking_pids(pid))") == 1, child::log);
+        SchoolsFixture.awaitDeleteHeldBy(lockerPid, WAIT, child::log);
         assertEquals(1, TestEnv.count("SELECT count(*) FROM " + schema() + ".manifest WHERE kind = 'bundle'"),
                 "the main database committed");
         assertTrue(TestEnv.count("SELECT count(*) FROM " + schema() + ".tenant_pending") > 0, "with its pending deletes");
