@@ -231,9 +231,6 @@ final class BundleRows {
                 in.cancelCopy();
             }
         }
-        try (Statement st = c.createStatement()) {
-            st.execute("ANALYZE " + temp);
-        }
         return "(SELECT COALESCE(array_agg(v::text), '{}') FROM " + temp + ")";
     }
 
