@@ -170,7 +170,7 @@ final class BundleRows {
         List<String> values = new ArrayList<>();
         for (String name : using) {
             if (name.equals("tenant")) {
-                values.add(tenant == null ? "NULL" : "current_setting('" + TENANT_SETTING + "')");
+                values.add(tenant == null ? "CAST(NULL AS text)" : "current_setting('" + TENANT_SETTING + "')");
                 continue;
             }
             String source = carried.get(name);
@@ -200,7 +200,8 @@ final class BundleRows {
      * table: an expression of {@code t}'s database. In the same database it reads the source's temp table; from
      * another one, the values stream by {@code COPY} into a temp table of this transaction first
      * ({@code strata_p{index}_{k}}, typed as the column, dropped at the commit), row by row: nothing holds them all.
-     * No value is NULL, and none gives an empty array, so that {@code x = ANY(…)} is false as it was.
+     * NULL is left out, and no values at all give an empty array (not NULL), so that {@code x = ANY(…)} is false, as
+     * it was when the values were bound.
      */
     private String carried(BundleTable t, String name, Connection c, int k) throws SQLException {
         String[] parts = name.split("\\.");
