@@ -4,15 +4,18 @@ import io.strata.config.TenantJobConfig;
 import io.strata.db.Sql;
 import io.strata.kinds.rows.RowsExport;
 import io.strata.unit.UnitTransaction;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
 
 /**
  * The rows of one tenant's bundle, found and locked in load order: each table's rows go, with their ctid, into a
@@ -24,6 +27,9 @@ import java.util.Map;
  * row staying in its database still references: a student in two schools stays with the other school.
  */
 final class BundleRows {
+
+    /** The transaction's setting that carries {@code :tenant} into a statement run by {@link #selectByParameters}. */
+    private static final String TENANT_SETTING = "strata.bundle_tenant";
 
     private final TenantPlan plan;
     private final Map<String, UnitTransaction> txs;
@@ -51,11 +57,17 @@ final class BundleRows {
                 st.execute("CREATE TEMP TABLE strata_b" + t.index() + " ON COMMIT DROP AS SELECT ctid AS strata_ctid,"
                         + " false AS strata_keep, " + t.columnList("strata_t") + " FROM " + t.quoted() + " AS strata_t WITH NO DATA");
             }
-            String sql = "INSERT INTO " + t.temp() + " SELECT strata_t.ctid, false, " + t.columnList("strata_t") + " FROM "
-                    + t.quoted() + " AS strata_t WHERE " + membership(t) + " FOR UPDATE OF strata_t";
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                bind(ps, t);
-                ps.executeUpdate();
+            String insert = "INSERT INTO " + t.temp() + " SELECT strata_t.ctid, false, " + t.columnList("strata_t") + " FROM "
+                    + t.quoted() + " AS strata_t WHERE ";
+            if (t.index() > 0 && !t.params().isEmpty()) {
+                selectByParameters(t, c, insert);
+            } else {
+                try (PreparedStatement ps = c.prepareStatement(insert + membership(t) + " FOR UPDATE OF strata_t")) {
+                    if (t.index() == 0 && request.window() == null) {
+                        ps.setString(1, tenant);
+                    }
+                    ps.executeUpdate();
+                }
             }
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE INDEX ON " + t.temp() + " (strata_ctid)");
@@ -140,37 +152,96 @@ final class BundleRows {
         return match.append(')').toString();
     }
 
-    private void bind(PreparedStatement ps, BundleTable t) throws SQLException {
-        if (t.index() == 0) {
-            if (request.window() == null) {
-                ps.setString(1, tenant);
-            }
-            return;
-        }
-        int i = 1;
-        for (String name : t.params()) {
+    /**
+     * The rows of a table whose {@code where} has parameters. A column's values never pass through the JVM: the
+     * statement runs as a PL/pgSQL {@code EXECUTE … USING}, each value computed by the server — {@code :tenant} from a
+     * setting of the transaction set through a bound parameter, a column's distinct values from the temp table of the
+     * bundle that holds them ({@link #carried}) — so that PostgreSQL plans it with the values at hand, as it planned the
+     * bound parameters before: {@code x = ANY(…)} over a million values is a hash lookup, not a scan of the array for
+     * every row. The condition is the one {@link TenantPlan} prepared at start, with {@code $k} for {@code ?}.
+     */
+    private void selectByParameters(BundleTable t, Connection c, String insert) throws SQLException {
+        List<String> using = new ArrayList<>();
+        Map<String, String> carried = new HashMap<>();
+        String where = plan.where(t).render(name -> {
+            using.add(name);
+            return plan.parameter(name, "$" + using.size());
+        });
+        List<String> values = new ArrayList<>();
+        for (String name : using) {
             if (name.equals("tenant")) {
-                ps.setString(i++, tenant);
-            } else {
-                String[] parts = name.split("\\.");
-                BundleTable from = plan.order().stream().filter(o -> o.qualified().equals(parts[0] + "." + parts[1]))
-                        .findFirst().orElseThrow();
-                ps.setArray(i++, values(from, parts[2], ps.getConnection()));
+                values.add(tenant == null ? "CAST(NULL AS text)" : "current_setting('" + TENANT_SETTING + "')");
+                continue;
             }
+            String source = carried.get(name);
+            if (source == null) {
+                source = carried(t, name, c, carried.size());
+                carried.put(name, source);
+            }
+            values.add(source);
+        }
+        if (using.contains("tenant") && tenant != null) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT set_config('" + TENANT_SETTING + "', ?, true)")) {
+                ps.setString(1, tenant);
+                ps.execute();
+            }
+        }
+        String sql = insert + "(" + where + ") FOR UPDATE OF strata_t";
+        String q = tag("strata_q", sql);
+        String body = "BEGIN EXECUTE " + q + sql + q + " USING " + String.join(", ", values) + "; END";
+        String d = tag("strata_do", body);
+        try (Statement st = c.createStatement()) {
+            st.execute("DO " + d + body + d);
         }
     }
 
-    /** The distinct values of a column over the bundle's rows of that table, as text: bound as an array. */
-    private Array values(BundleTable from, String column, Connection target) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (Statement st = connection(from).createStatement();
-                ResultSet rs = st.executeQuery("SELECT DISTINCT " + Sql.ident(column) + "::text FROM " + from.temp()
-                        + " WHERE " + Sql.ident(column) + " IS NOT NULL")) {
-            while (rs.next()) {
-                values.add(rs.getString(1));
+    /**
+     * The distinct values, as text, of {@code name} ({@code schema.table.column}) over the bundle's rows of that
+     * table: an expression of {@code t}'s database. In the same database it reads the source's temp table; from
+     * another one, the values stream by {@code COPY} into a temp table of this transaction first
+     * ({@code strata_p{index}_{k}}, typed as the column, dropped at the commit), row by row: nothing holds them all.
+     * NULL is left out, and no values at all give an empty array (not NULL), so that {@code x = ANY(…)} is false, as
+     * it was when the values were bound.
+     */
+    private String carried(BundleTable t, String name, Connection c, int k) throws SQLException {
+        String[] parts = name.split("\\.");
+        BundleTable from = plan.order().stream().filter(o -> o.qualified().equals(parts[0] + "." + parts[1]))
+                .findFirst().orElseThrow();
+        String column = Sql.ident(parts[2]);
+        String values = "SELECT DISTINCT " + column + "::text FROM " + from.temp() + " WHERE " + column + " IS NOT NULL";
+        if (from.database().equals(t.database())) {
+            return "(SELECT COALESCE(array_agg(v), '{}') FROM (" + values + ") AS strata_v(v))";
+        }
+        String temp = "pg_temp.strata_p" + t.index() + "_" + k;
+        try (Statement st = c.createStatement()) {
+            st.execute("CREATE TEMP TABLE strata_p" + t.index() + "_" + k + " (v " + plan.type(name) + ") ON COMMIT DROP");
+        }
+        CopyOut out = connection(from).unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + values + ") TO STDOUT");
+        CopyIn in = null;
+        try {
+            in = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + temp + " (v) FROM STDIN");
+            for (byte[] row = out.readFromCopy(); row != null; row = out.readFromCopy()) {
+                in.writeToCopy(row, 0, row.length);
+            }
+            in.endCopy();
+        } finally {
+            if (out.isActive()) {
+                out.cancelCopy();
+            }
+            if (in != null && in.isActive()) {
+                in.cancelCopy();
             }
         }
-        return target.createArrayOf("text", values.toArray());
+        return "(SELECT COALESCE(array_agg(v::text), '{}') FROM " + temp + ")";
+    }
+
+    /** A dollar-quote tag that {@code text} does not hold, so that quoting it needs no escape. */
+    private static String tag(String name, String text) {
+        String tag = "$" + name + "$";
+        for (int i = 1; text.contains(tag); i++) {
+            tag = "$" + name + i + "$";
+        }
+        return tag;
     }
 
     BundleTable table(String database, String qualified) {

@@ -34,11 +34,18 @@ public final class TenantPlan {
     private final BundleJob job;
     private final List<BundleTable> order;
     private final String rootKeyType;
+    /** Per table id with a {@code where}: the condition with its parameters as placeholders. */
+    private final Map<String, WhereParameters.Parsed> wheres;
+    /** The catalog type of every column of the bundle, by {@code schema.table.column}. */
+    private final Map<String, String> types;
 
-    private TenantPlan(BundleJob job, List<BundleTable> order, String rootKeyType) {
+    private TenantPlan(BundleJob job, List<BundleTable> order, String rootKeyType, Map<String, WhereParameters.Parsed> wheres,
+            Map<String, String> types) {
         this.job = job;
         this.order = order;
         this.rootKeyType = rootKeyType;
+        this.wheres = wheres;
+        this.types = types;
     }
 
     public BundleJob job() {
@@ -55,6 +62,31 @@ public final class TenantPlan {
 
     String rootKeyType() {
         return rootKeyType;
+    }
+
+    /** The {@code where} of {@code t} with its parameters as placeholders; null for a table reached by foreign key. */
+    WhereParameters.Parsed where(BundleTable t) {
+        return wheres.get(t.id());
+    }
+
+    /** The catalog type of a column of the bundle, named {@code schema.table.column}. */
+    String type(String column) {
+        return types.get(column);
+    }
+
+    /**
+     * A parameter of a {@code where} whose value arrives as {@code value}: {@code ?} in the start-up check, {@code $k}
+     * of a dynamic statement at run time. Both carry it as text ({@code :tenant}) or an array of text (a column's
+     * values) cast to the column's type, so that the condition the check prepared is, types included, the one that
+     * runs.
+     */
+    String parameter(String name, String value) {
+        return parameter(name, value, rootKeyType, types);
+    }
+
+    private static String parameter(String name, String value, String rootKeyType, Map<String, String> types) {
+        return name.equals("tenant") ? "CAST(CAST(" + value + " AS text) AS " + rootKeyType + ")"
+                : "CAST(CAST(" + value + " AS text[]) AS " + types.get(name) + "[])";
     }
 
     /** The ids of the tables in load order ({@code main:public.schools}). */
@@ -213,8 +245,7 @@ public final class TenantPlan {
                 WhereParameters.Parsed p = wheres.get(id);
                 String where = null;
                 if (p != null) {
-                    where = p.render(name -> name.equals("tenant") ? "CAST(CAST(? AS text) AS " + rootType + ")"
-                            : "CAST(CAST(? AS text[]) AS " + types.get(name) + "[])");
+                    where = p.render(name -> parameter(name, "?", rootType, types));
                     check(n, where);
                 }
                 List<String> key = primaryKey(n);
@@ -226,7 +257,7 @@ public final class TenantPlan {
                         p == null ? List.of() : p.names(), List.copyOf(parents.get(id)),
                         references(n.database(), n.schema() + "." + n.table()), n.at()));
             }
-            return new TenantPlan(job, List.copyOf(order), rootType);
+            return new TenantPlan(job, List.copyOf(order), rootType, Map.copyOf(wheres), Map.copyOf(types));
         }
 
         /** Kahn's order, parents first, ties in the order the tables were found; a cycle names its tables. */

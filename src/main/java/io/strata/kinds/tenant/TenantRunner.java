@@ -152,7 +152,13 @@ public final class TenantRunner {
             List<Future<?>> futures = new ArrayList<>();
             for (String tenant : tenants) {
                 futures.add(pool.submit(() -> {
-                    TenantResult r = send.apply(new TenantRequest(job, tenant, pretend));
+                    TenantRequest request = new TenantRequest(job, tenant, pretend);
+                    TenantResult r = send.apply(request);
+                    if (r == null) {
+                        // The route ended before the tenant's bundle began (its error is in the log): failed, named.
+                        r = TenantResult.ended(request, TenantResult.Status.FAILED, 0, "failed before its bundle began;"
+                                + " the log says why");
+                    }
                     results.add(r);
                     int n = done.incrementAndGet();
                     long elapsed = (System.nanoTime() - t0) / 1_000_000;

@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * The parameters of a {@code where}: {@code :tenant} and {@code :schema.table.column}, found outside string
- * literals, quoted identifiers and {@code ::} casts, each replaced by a bound {@code ?} (with the cast that
- * gives it its type). Values never become SQL text.
+ * literals, quoted identifiers and {@code ::} casts, each replaced by a placeholder (with the cast that gives it its
+ * type): a bound {@code ?} in the start-up check, a {@code $k} of {@code EXECUTE … USING} at run time
+ * ({@link TenantPlan#parameter}). Values never become SQL text.
  */
 final class WhereParameters {
 
