@@ -15,7 +15,8 @@
 #   4. restore of everything: Strata `restore --job lessons --from --to` against `gunzip | COPY FROM STDIN`
 #      of the baseline's files, parents first, one transaction per database
 #   5. memory: one month of M enrollments (5 M dependent rows) and one of M/10, archived and restored with
-#      -Xmx256m; the peak heap of each from the GC log
+#      -Xmx256m, and the big month archived again with `tables: []` (no `where` parameter; not in --quick);
+#      the peak heap of each from the GC log
 # and writes bench/BUNDLE.md (--quick: bench/work/BUNDLE-quick.md). Needs bash, psql, gzip, java 17, mvn (only
 # when target/strata.jar is missing) and /usr/bin/time (CPU and peak RSS; "-" without it).
 set -euo pipefail
