@@ -88,6 +88,32 @@ public final class Instance implements AutoCloseable {
         }
     }
 
+    /**
+     * Plans the bundles of the time jobs with {@code tables:} among {@code jobs} against their databases, as a start
+     * does (an unknown table, a {@code where} that does not prepare, a cycle: CONFIG_INVALID), and closes what it
+     * opened: for a dry run, which must refuse what a run would.
+     */
+    public static void planBundles(StrataConfig config, java.util.List<String> jobs) {
+        java.util.List<JobConfig> bundled = config.enabledJobs().stream()
+                .filter(j -> j.bundles() && jobs.contains(j.name())).toList();
+        if (bundled.isEmpty()) {
+            return;
+        }
+        Instance instance = new Instance(config);
+        try {
+            instance.database = Database.open(config.database());
+            instance.closeables.add(instance.database);
+            Map<String, Database> databases = new LinkedHashMap<>();
+            databases.put(TenantJobConfig.MAIN, instance.database);
+            for (JobConfig job : bundled) {
+                instance.open(job.tables(), databases);
+                TenantPlan.of(config.source().toString(), job, databases);
+            }
+        } finally {
+            instance.close();
+        }
+    }
+
     /** Opens what the commands that only read need: the database and the jobs' tables; nothing is created. */
     public static Reading read(StrataConfig config) {
         Database database = Database.open(config.database());

@@ -39,6 +39,7 @@ final class ArchiveCommand implements Command {
         List<String> names = named == null && config.enabledJobs().isEmpty() && !config.tenantJobs().isEmpty()
                 ? List.of() : jobs(config, named);
         if (in.args.flag("dry-run")) {
+            Instance.planBundles(config, names);
             try (Instance.Reading reading = Instance.read(config)) {
                 List<DryRun> runs = names.stream().map(reading.strata()::dryRun).toList();
                 if (in.json()) {
