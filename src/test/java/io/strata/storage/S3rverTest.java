@@ -112,7 +112,18 @@ class S3rverTest {
         String before = md5();
         Path config = config("");
 
-        TestEnv.archiveAll(config, SCHEMA, T, 6);
+        // s3rver may answer the read-back of an object it has just acknowledged with no bytes yet (its file is
+        // written while the next request is served): the read-back refuses that batch, which rolls back, and the next
+        // run archives it. Any other failure fails the test.
+        for (int attempt = 1; TestEnv.count("SELECT count(*) FROM " + T) > 0; attempt++) {
+            TestEnv.Run run = TestEnv.cli("--config", config.toString(), "archive");
+            if (run.exit() != 0) {
+                assertTrue(attempt < 3, "still failing after " + attempt + " runs:\n" + run);
+                run.out().lines().filter(l -> l.contains("FAILED")).forEach(l -> assertTrue(
+                        l.contains("CHECKSUM_MISMATCH") && l.contains("S3 holds 0 bytes"), "s3rver's empty read-back only: " + l));
+            }
+        }
+        assertEquals(6, TestEnv.count("SELECT count(*) FROM " + SCHEMA + ".manifest"));
         long big = TestEnv.count("SELECT max(gzip_bytes) FROM " + SCHEMA + ".manifest");
         assertTrue(big > 5L << 20, "the first hour uploads in more than one 5 MB part: " + big + " bytes");
         // s3rver holds each object's own bytes, whose SHA-256 the manifest lists.
