@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Strata started and stopped: the database pool and the jobs checked against their tables, Strata's
  * schema, S3 (and the embedded server), the temp directory, Camel with the routes, and for the service
- * the operators' console. One-shot commands and the service each start one and close it when done.
+ * the operators' console. One-shot commands and the service each start one and close it when done. Over 300 lines:
+ * the order in which these start (and close in reverse) is the class's point, and it reads best whole.
  */
 public final class Instance implements AutoCloseable {
 

@@ -24,8 +24,10 @@ import java.time.ZoneId;
 import java.util.function.Function;
 
 /**
- * {@code restore --job NAME --from T --to T [--tenant X] [--into TABLE] [--dry-run] [--json]}, and of a tenant job
- * {@code restore --job NAME --tenant X [--into-schema S] [--dry-run] [--json]}.
+ * {@code restore --job NAME --from T --to T [--tenant X] [--into TABLE] [--dry-run] [--json]}; of a time job with
+ * {@code tables:} the same with {@code [--into-schema S]} in place of {@code --into}; and of a tenant job
+ * {@code restore --job NAME --tenant X [--into-schema S] [--dry-run] [--json]}. Three kinds of restore with their
+ * own checks and tables make it some 300 lines.
  */
 final class RestoreCommand implements Command {
 

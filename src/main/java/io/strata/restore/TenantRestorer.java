@@ -48,7 +48,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings a whole tenant back (README, "Restoring a tenant"; docs/tenants.md, "Restore"): every manifested
+ * Brings a whole tenant back (README, "Restoring a tenant"; docs/tenants.md, "Restore") — or, for a time job with
+ * {@code tables:}, every bundle of the windows of a range: every manifested
  * bundle of the tenant, in chunk order, each downloaded while its SHA-256 is computed and compared with the
  * manifest before anything is loaded; then, newest chunk first, each bundle's tables in its load order (parents
  * first), each into its own database, each entry's SHA-256 compared with bundle.json as it loads.
@@ -58,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * that database); the main database commits last, with the manifest rows turning 'restored' and the
  * {@code restore} rows. A crash between the commits leaves some databases loaded and the manifest 'archived':
  * the next run finds their records, loads only what is missing, and commits the manifest. Either way each row
- * is loaded once.
+ * is loaded once. Some 600 lines: the download, the loads, the records and the commits across databases are one
+ * transaction's steps, kept in one place so that their order reads as the all-or-nothing promise it is.
  */
 public final class TenantRestorer {
 

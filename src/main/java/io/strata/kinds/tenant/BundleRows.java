@@ -18,13 +18,15 @@ import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
 
 /**
- * The rows of one tenant's bundle, found and locked in load order: each table's rows go, with their ctid, into a
+ * The rows of one bundle (a tenant's, or a window's: its root rows are then the window's, as a row batch of the job
+ * would take them), found and locked in load order: each table's rows go, with their ctid, into a
  * temp table of the unit's transaction in their database ({@code strata_b{n}}, dropped at its end), taken
  * {@code FOR UPDATE} so that none changes until the commit. A row joins by the operator's {@code where}, or by
  * foreign key: it references a row of the bundle, and none of its references to other bundle tables leaves the
  * bundle; in such a table that references itself, a row that references one of its bundle rows joins too, in turn
  * (the replies to a comment of the tenant). Then {@link #markKept} keeps (exports but does not delete) every row that a
- * row staying in its database still references: a student in two schools stays with the other school.
+ * row staying in its database still references: a student in two schools stays with the other school. Membership,
+ * replies, carried parameters and keeping are one class (some 300 lines): each reads the others' temp tables.
  */
 final class BundleRows {
 

@@ -23,11 +23,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a tenant job's bundle holds and in which order, checked against the databases at start: the root, the
- * {@code tables:} the operator lists, and every table that references one of them by foreign key, in turn (same
- * database); the load order puts parents first (foreign keys, and a {@code where} after the tables whose
- * columns it reads; a table that references itself is ordered by its other references). Every problem is
- * CONFIG_INVALID naming the file, the key and the value.
+ * What a bundle holds and in which order — a tenant job's, or a time job's with {@code tables:} ({@link BundleJob}) —
+ * checked against the databases at start: the root, the {@code tables:} the operator lists, and every table that
+ * references one of them by foreign key, in turn (same database); the load order puts parents first (foreign keys,
+ * and a {@code where} after the tables whose columns it reads; a table that references itself is ordered by its
+ * other references). Every problem is CONFIG_INVALID naming the file, the key and the value. Over 300 lines because
+ * each check reads the catalog of its own database, and keeping them in one planner gives one message style.
  */
 public final class TenantPlan {
 

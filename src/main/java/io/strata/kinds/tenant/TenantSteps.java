@@ -40,11 +40,13 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The steps of the tenant route (routes/tenant.camel.yaml), one tenant bundle each: export (lock the bundle's rows in
- * one transaction per database, write the zip), then the upload (a Camel step), verify (what S3 holds, durable),
- * test restore, and commit (delete children first, manifest row, the other databases after the main one). The
- * safety rests on the order, as for row batches: nothing is deleted before the bundle is verified in S3 and its
- * test restore gave back what was exported; across databases docs/tenants.md says how.
+ * The steps of the tenant route (routes/tenant.camel.yaml), one bundle each — a tenant's, or a window's of a time job
+ * with {@code tables:} ({@link TenantRequest#window}): export (lock the bundle's rows in one transaction per database,
+ * write the zip), then the upload (a Camel step), verify (what S3 holds, durable), test restore, and commit (delete
+ * children first, manifest row, the other databases after the main one). The safety rests on the order, as for row
+ * batches: nothing is deleted before the bundle is verified in S3 and its test restore gave back what was exported;
+ * across databases docs/tenants.md says how. The steps stay in one class, some 400 lines, as BatchSteps' do, so that
+ * the order the safety rests on reads in one place; the rows are {@link BundleRows}', the zip {@link BundleWriter}'s.
  */
 public final class TenantSteps {
 
