@@ -45,7 +45,7 @@ final class ArchiveCommand implements Command {
                 if (in.json()) {
                     in.out.println(Json.pretty(Map.of("dryRun", true, "jobs", runs)));
                 } else {
-                    printDryRun(runs, in.out);
+                    printDryRun(runs, in.out, config);
                 }
                 return 0;
             }
@@ -191,7 +191,7 @@ final class ArchiveCommand implements Command {
         return t.render();
     }
 
-    private static void printDryRun(List<DryRun> runs, PrintStream out) {
+    private static void printDryRun(List<DryRun> runs, PrintStream out, StrataConfig config) {
         Table t = new Table("Job", "Window start", "Window end", "Tenant", "Rows");
         long total = 0;
         int count = 0;
@@ -214,6 +214,8 @@ final class ArchiveCommand implements Command {
                             + " (" + String.join(", ", k.columns()) + ") ON DELETE " + k.action());
                 }
             }
+            config.job(run.job()).filter(JobConfig::bundles).ifPresent(j -> out.println(run.job() + ": each window is a"
+                    + " bundle of its rows of " + j.qualifiedTable() + " (counted above) and every row that depends on them"));
             run.accepted().forEach(a -> out.println(run.job() + ": " + a));
             run.warnings().forEach(w -> out.println(run.job() + ": warning: " + w));
         }
