@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.quartz.CronExpression;
 
 /**
  * One config file being read: where errors point (the file and the key), how {@code {{env:NAME:default}}}
@@ -47,6 +48,51 @@ final class ConfigFile {
             }
         }
         return new Section(obj, at);
+    }
+
+    /** A job's {@code name} (row, offload, bundle or tenant job alike). */
+    String jobName(Section j, String at) {
+        String name = j.require("name");
+        if (!JOB_NAME.matcher(name).matches()) {
+            throw error(at + ".name", name, "must be lower-case letters, digits, '-' or '_'");
+        }
+        return name;
+    }
+
+    /** {@code table} or {@code schema.table} as {schema, table}, {@code public} when no schema is given. */
+    String[] table(String table, String key) {
+        String[] parts = table.split("\\.", -1);
+        if (parts.length > 2 || !IDENTIFIER.matcher(parts[parts.length - 1]).matches()
+                || (parts.length == 2 && !IDENTIFIER.matcher(parts[0]).matches())) {
+            throw error(key, table, "must be 'table' or 'schema.table'");
+        }
+        return parts.length == 2 ? parts : new String[] {"public", parts[0]};
+    }
+
+    /** A job's {@code format}: csv (the default) or jsonl. */
+    JobConfig.Format format(Section j, String at) {
+        String text = j.string("format", "csv");
+        return switch (text) {
+            case "csv" -> JobConfig.Format.CSV;
+            case "jsonl" -> JobConfig.Format.JSONL;
+            default -> throw error(at + ".format", text, "must be csv or jsonl");
+        };
+    }
+
+    /** A job's {@code schedule}, a quartz cron expression (03:00 daily by default); a bad one says why. */
+    String schedule(Section j, String at) {
+        String schedule = j.string("schedule", "0 0 3 * * ?");
+        if (!CronExpression.isValidExpression(schedule)) {
+            String why;
+            try {
+                CronExpression.validateExpression(schedule);
+                why = "is not a valid quartz cron expression";
+            } catch (java.text.ParseException e) {
+                why = "is not a valid quartz cron expression (" + e.getMessage() + ")";
+            }
+            throw error(at + ".schedule", schedule, why + "; e.g. \"0 0 3 * * ?\" for 03:00 daily");
+        }
+        return schedule;
     }
 
     StrataException error(String key, String value, String why) {

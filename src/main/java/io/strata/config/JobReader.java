@@ -8,13 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.quartz.CronExpression;
 
 /** The {@code strata.jobs[]} entries of a config file, each into a validated {@link JobConfig}. */
 final class JobReader {
 
     private static final Pattern IDENTIFIER = ConfigFile.IDENTIFIER;
-    private static final Pattern JOB_NAME = ConfigFile.JOB_NAME;
 
     private final ConfigFile f;
 
@@ -26,16 +24,8 @@ final class JobReader {
         ConfigFile.Section j = f.section(node, at, "name", "table", "timestampColumn", "keep", "batch", "format", "schedule",
                 "tenantColumn", "delete", "enabled", "concurrency", "zone", "acceptOnDelete", "timestampUnit", "offload",
                 "key", "tables", "testRestore");
-        String name = j.require("name");
-        if (!JOB_NAME.matcher(name).matches()) {
-            throw f.error(at + ".name", name, "must be lower-case letters, digits, '-' or '_'");
-        }
-        String table = j.require("table");
-        String[] parts = table.split("\\.", -1);
-        if (parts.length > 2 || !IDENTIFIER.matcher(parts[parts.length - 1]).matches()
-                || (parts.length == 2 && !IDENTIFIER.matcher(parts[0]).matches())) {
-            throw f.error(at + ".table", table, "must be 'table' or 'schema.table'");
-        }
+        String name = f.jobName(j, at);
+        String[] parts = f.table(j.require("table"), at + ".table");
         WindowSize batch = batch(j, at);
         String keepText = j.require("keep");
         Duration keepDuration = null;
@@ -69,23 +59,8 @@ final class JobReader {
                         + " instant it ends, while rows may still arrive in it; keep at least one day (P1D), or P1M");
             }
         }
-        String formatText = j.string("format", "csv");
-        JobConfig.Format format = switch (formatText) {
-            case "csv" -> JobConfig.Format.CSV;
-            case "jsonl" -> JobConfig.Format.JSONL;
-            default -> throw f.error(at + ".format", formatText, "must be csv or jsonl");
-        };
-        String schedule = j.string("schedule", "0 0 3 * * ?");
-        if (!CronExpression.isValidExpression(schedule)) {
-            String why;
-            try {
-                CronExpression.validateExpression(schedule);
-                why = "is not a valid quartz cron expression";
-            } catch (java.text.ParseException e) {
-                why = "is not a valid quartz cron expression (" + e.getMessage() + ")";
-            }
-            throw f.error(at + ".schedule", schedule, why + "; e.g. \"0 0 3 * * ?\" for 03:00 daily");
-        }
+        JobConfig.Format format = f.format(j, at);
+        String schedule = f.schedule(j, at);
         String tenant = j.string("tenantColumn", null);
         String ts = j.require("timestampColumn");
         String key = j.string("key", null);
@@ -119,7 +94,7 @@ final class JobReader {
             throw f.error(at + ".testRestore", j.string("testRestore", ""), "is for jobs whose windows are bundles (with"
                     + " tables:) and for tenant jobs; this job's objects are rows of one table");
         }
-        return new JobConfig(name, parts.length == 2 ? parts[0] : "public", parts[parts.length - 1], ts,
+        return new JobConfig(name, parts[0], parts[1], ts,
                 keepText, keepDuration, keepPeriod, batch, format, schedule, tenant,
                 delete, j.bool("enabled", true), j.integer("concurrency", JobConfig.DEFAULT_CONCURRENCY, 1, 32),
                 j.zone("zone", defaultZone), acceptOnDelete(j, at, delete, offload != null), unit, offload, key,

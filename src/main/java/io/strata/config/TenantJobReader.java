@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.quartz.CronExpression;
 
 /**
  * A {@code strata.jobs[]} entry with {@code tenant:} into a {@link TenantJobConfig}. What needs the databases (the
@@ -14,7 +13,6 @@ import org.quartz.CronExpression;
 final class TenantJobReader {
 
     private static final Pattern IDENTIFIER = ConfigFile.IDENTIFIER;
-    private static final Pattern JOB_NAME = ConfigFile.JOB_NAME;
 
     private final ConfigFile f;
 
@@ -29,29 +27,18 @@ final class TenantJobReader {
     TenantJobConfig job(JsonNode node, String at, Set<String> databases) {
         ConfigFile.Section j = f.section(node, at, "name", "tenant", "format", "schedule", "enabled", "concurrency",
                 "testRestore");
-        String name = j.require("name");
-        if (!JOB_NAME.matcher(name).matches()) {
-            throw f.error(at + ".name", name, "must be lower-case letters, digits, '-' or '_'");
-        }
+        String name = f.jobName(j, at);
         String tat = at + ".tenant";
         ConfigFile.Section t = f.section(j.node("tenant"), tat, "table", "key", "due", "tables");
-        String[] root = table(t.require("table"), tat + ".table");
+        String[] root = f.table(t.require("table"), tat + ".table");
         String key = t.require("key");
         if (!IDENTIFIER.matcher(key).matches()) {
             throw f.error(tat + ".key", key, "is not a column name");
         }
         String due = t.string("due", null);
         List<TenantJobConfig.Extra> extras = tables(t.node("tables"), tat + ".tables", databases);
-        String formatText = j.string("format", "csv");
-        JobConfig.Format format = switch (formatText) {
-            case "csv" -> JobConfig.Format.CSV;
-            case "jsonl" -> JobConfig.Format.JSONL;
-            default -> throw f.error(at + ".format", formatText, "must be csv or jsonl");
-        };
-        String schedule = j.string("schedule", "0 0 3 * * ?");
-        if (!CronExpression.isValidExpression(schedule)) {
-            throw f.error(at + ".schedule", schedule, "is not a valid quartz cron expression; e.g. \"0 0 4 * * ?\"");
-        }
+        JobConfig.Format format = f.format(j, at);
+        String schedule = f.schedule(j, at);
         return new TenantJobConfig(name, at, root[0], root[1], key, due, List.copyOf(extras), format, schedule,
                 j.bool("enabled", true), j.integer("concurrency", JobConfig.DEFAULT_CONCURRENCY, 1, 32),
                 j.bool("testRestore", true));
@@ -72,7 +59,7 @@ final class TenantJobReader {
         for (int i = 0; i < list.size(); i++) {
             String eat = at + "[" + i + "]";
             ConfigFile.Section e = f.section(list.get(i), eat, "table", "where", "database");
-            String[] parts = table(e.require("table"), eat + ".table");
+            String[] parts = f.table(e.require("table"), eat + ".table");
             String database = e.string("database", TenantJobConfig.MAIN);
             if (!databases.contains(database)) {
                 throw f.error(eat + ".database", database, "is not a database of strata.databases (known: "
@@ -89,14 +76,5 @@ final class TenantJobReader {
             extras.add(new TenantJobConfig.Extra(parts[0], parts[1], where, database, eat));
         }
         return extras;
-    }
-
-    private String[] table(String table, String key) {
-        String[] parts = table.split("\\.", -1);
-        if (parts.length > 2 || !IDENTIFIER.matcher(parts[parts.length - 1]).matches()
-                || (parts.length == 2 && !IDENTIFIER.matcher(parts[0]).matches())) {
-            throw f.error(key, table, "must be 'table' or 'schema.table'");
-        }
-        return parts.length == 2 ? parts : new String[] {"public", parts[0]};
     }
 }
