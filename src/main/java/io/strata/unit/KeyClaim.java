@@ -35,15 +35,8 @@ public final class KeyClaim {
     }
 
     public Batch.Claim claim(UnitTransaction tx, Partition p, long runId) throws SQLException {
-        int first = nextChunk(tx.connection(), p);
-        for (int chunk = first; chunk < first + MAX_TAKEN_KEYS; chunk++) {
-            String key = ObjectKeys.objectKey(prefix, p, chunk);
-            if (tx.tryLock("strata key|" + bucket + "|" + key) && !listed(tx.connection(), key)) {
-                return new Batch.Claim(key, chunk, !record(key, p.job().name(), runId));
-            }
-        }
-        throw new IllegalStateException(p.describe() + ": the keys of chunks " + first + " to "
-                + (first + MAX_TAKEN_KEYS - 1) + " are all taken");
+        return claim(tx, p.job().name(), p.describe(), nextChunk(tx.connection(), p),
+                chunk -> ObjectKeys.objectKey(prefix, p, chunk), runId);
     }
 
     /**
@@ -52,13 +45,18 @@ public final class KeyClaim {
      */
     public Batch.Claim claim(UnitTransaction tx, String job, int first, java.util.function.IntFunction<String> keyOfChunk,
             long runId) throws SQLException {
+        return claim(tx, job, job, first, keyOfChunk, runId);
+    }
+
+    private Batch.Claim claim(UnitTransaction tx, String job, String unit, int first,
+            java.util.function.IntFunction<String> keyOfChunk, long runId) throws SQLException {
         for (int chunk = first; chunk < first + MAX_TAKEN_KEYS; chunk++) {
             String key = keyOfChunk.apply(chunk);
             if (tx.tryLock("strata key|" + bucket + "|" + key) && !listed(tx.connection(), key)) {
                 return new Batch.Claim(key, chunk, !record(key, job, runId));
             }
         }
-        throw new IllegalStateException(job + ": the keys of chunks " + first + " to " + (first + MAX_TAKEN_KEYS - 1)
+        throw new IllegalStateException(unit + ": the keys of chunks " + first + " to " + (first + MAX_TAKEN_KEYS - 1)
                 + " are all taken");
     }
 

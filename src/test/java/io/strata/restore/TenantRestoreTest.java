@@ -7,14 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.strata.testing.Await;
 import io.strata.testing.Child;
+import io.strata.testing.SecondDatabase;
 import io.strata.testing.StrataTestCase;
 import io.strata.testing.TestEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -32,8 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class TenantRestoreTest extends StrataTestCase {
 
-    private static final String SHARD_DB = TestEnv.DB + "_2";
-    private static final String SHARD_URL = TestEnv.SERVER + SHARD_DB;
+    private static final SecondDatabase SECOND = SecondDatabase.of("_2");
     private static final List<String> MAIN = List.of("districts", "schools", "classrooms", "students",
             "classroom_students", "donations");
     private static final List<String> SHARD = List.of("enrollments", "attempts");
@@ -49,13 +47,7 @@ class TenantRestoreTest extends StrataTestCase {
     void schools() throws SQLException {
         TestEnv.resetSchema("tr");
         TestEnv.resetSchema("tr_copy");
-        try (Connection c = DriverManager.getConnection(TestEnv.SERVER + "postgres", TestEnv.USER, "");
-                Statement st = c.createStatement()) {
-            ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + SHARD_DB + "'");
-            if (!rs.next()) {
-                st.execute("CREATE DATABASE " + SHARD_DB);
-            }
-        }
+        SECOND.create();
         TestEnv.sql("CREATE SCHEMA tr",
                 "CREATE TABLE tr.districts (id bigint PRIMARY KEY, name text)",
                 "CREATE TABLE tr.schools (id bigint PRIMARY KEY, district_id bigint REFERENCES tr.districts,"
@@ -89,7 +81,7 @@ class TenantRestoreTest extends StrataTestCase {
                         + " generate_series(1, 2) k",
                 "INSERT INTO tr.attempts SELECT e.id * 10 + k, e.id, k * 10, 'answer, \"quoted\"' || k"
                         + " FROM tr.enrollments e, generate_series(1, 3) k");
-        config = config().extraYaml("  databases:\n    shard: { url: \"" + SHARD_URL + "\", user: " + TestEnv.USER + " }\n")
+        config = config().extraYaml(SECOND.databasesYaml())
                 .jobsYaml("  - name: schools\n"
                         + "    tenant:\n"
                         + "      table: tr.schools\n"
@@ -107,10 +99,7 @@ class TenantRestoreTest extends StrataTestCase {
     /** The second database goes after the class (every Strata connection to it is closed by then). */
     @org.junit.jupiter.api.AfterAll
     static void dropShardDatabase() throws SQLException {
-        try (Connection c = DriverManager.getConnection(TestEnv.SERVER + "postgres", TestEnv.USER, "");
-                Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + SHARD_DB + " WITH (FORCE)");
-        }
+        SECOND.drop();
     }
 
     @AfterEach
@@ -424,26 +413,14 @@ class TenantRestoreTest extends StrataTestCase {
     }
 
     private static void shard(String... statements) {
-        try (Connection c = DriverManager.getConnection(SHARD_URL, TestEnv.USER, ""); Statement st = c.createStatement()) {
-            for (String s : statements) {
-                st.execute(s);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        SECOND.sql(statements);
     }
 
     private static String shardText(String sql) {
-        try (Connection c = DriverManager.getConnection(SHARD_URL, TestEnv.USER, ""); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        return SECOND.column(sql).get(0);
     }
 
     private static long shardCount(String sql) {
-        return Long.parseLong(shardText(sql));
+        return SECOND.count(sql);
     }
 }

@@ -2,11 +2,11 @@ package io.strata.tenant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.strata.testing.SecondDatabase;
 import io.strata.testing.TestEnv;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -41,8 +41,8 @@ import org.postgresql.PGConnection;
  */
 final class LessonsFixture {
 
-    static final String SHARD_DB = TestEnv.DB + "_lessons";
-    static final String SHARD_URL = TestEnv.SERVER + SHARD_DB;
+    static final SecondDatabase SHARD = SecondDatabase.of("_lessons");
+    static final String SHARD_DB = SHARD.name();
     static final List<String> MAIN_TABLES = List.of("schools", "lesson_enrollments", "attempts", "enrollment_activities",
             "enrollment_activity_attemptables", "lesson_links", "hint_views");
     static final List<String> SHARD_TABLES = List.of("lesson_events", "lesson_event_notes", "devices");
@@ -55,13 +55,7 @@ final class LessonsFixture {
     private LessonsFixture() {}
 
     static void create() throws SQLException {
-        try (Connection c = DriverManager.getConnection(TestEnv.SERVER + "postgres", TestEnv.USER, "");
-                Statement st = c.createStatement()) {
-            ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + SHARD_DB + "'");
-            if (!rs.next()) {
-                st.execute("CREATE DATABASE " + SHARD_DB);
-            }
-        }
+        SHARD.create();
         TestEnv.sql("DROP SCHEMA IF EXISTS wb CASCADE", "DROP SCHEMA IF EXISTS wb_before CASCADE",
                 "DROP SCHEMA IF EXISTS wb_bundle CASCADE", "DROP SCHEMA IF EXISTS wb_copy CASCADE", "CREATE SCHEMA wb",
                 "CREATE TABLE wb.schools (id bigint PRIMARY KEY, name text NOT NULL)",
@@ -142,16 +136,11 @@ final class LessonsFixture {
 
     /** Drops the second database (after a test class: every Strata connection to it is closed by then). */
     static void dropDatabase() {
-        try (Connection c = DriverManager.getConnection(TestEnv.SERVER + "postgres", TestEnv.USER, "");
-                Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + SHARD_DB + " WITH (FORCE)");
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        SHARD.drop();
     }
 
     static String databasesYaml() {
-        return "  databases:\n    shard: { url: \"" + SHARD_URL + "\", user: " + TestEnv.USER + " }\n";
+        return SHARD.databasesYaml();
     }
 
     /** The attemptables' and the events' entries of {@code tables:}, as the contract's example has them. */
@@ -180,26 +169,11 @@ final class LessonsFixture {
     }
 
     static void shard(String... statements) {
-        try (Connection c = DriverManager.getConnection(SHARD_URL, TestEnv.USER, ""); Statement st = c.createStatement()) {
-            for (String s : statements) {
-                st.execute(s);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        SHARD.sql(statements);
     }
 
     static List<String> shardColumn(String sql) {
-        List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(SHARD_URL, TestEnv.USER, ""); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-        return out;
+        return SHARD.column(sql);
     }
 
     static long shardCount(String sql) {
@@ -207,7 +181,7 @@ final class LessonsFixture {
     }
 
     static Connection connect(boolean shard) throws SQLException {
-        return shard ? DriverManager.getConnection(SHARD_URL, TestEnv.USER, "") : TestEnv.connect();
+        return shard ? SHARD.connect() : TestEnv.connect();
     }
 
     static boolean isShard(String table) {

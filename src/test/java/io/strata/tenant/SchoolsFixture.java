@@ -2,11 +2,11 @@ package io.strata.tenant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.strata.testing.SecondDatabase;
 import io.strata.testing.TestEnv;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -24,8 +24,8 @@ import org.postgresql.PGConnection;
  */
 final class SchoolsFixture {
 
-    static final String SHARD_DB = TestEnv.DB + "_2";
-    static final String SHARD_URL = TestEnv.SERVER + SHARD_DB;
+    static final SecondDatabase SHARD = SecondDatabase.of("_2");
+    static final String SHARD_DB = SHARD.name();
     static final List<String> MAIN_TABLES = List.of("schools", "classrooms", "students", "classroom_students", "donations",
             "student_sessions");
     static final List<String> SHARD_TABLES = List.of("enrollments", "attempts");
@@ -33,13 +33,7 @@ final class SchoolsFixture {
     private SchoolsFixture() {}
 
     static void create() throws SQLException {
-        try (Connection c = DriverManager.getConnection(TestEnv.SERVER + "postgres", TestEnv.USER, "");
-                Statement st = c.createStatement()) {
-            ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + SHARD_DB + "'");
-            if (!rs.next()) {
-                st.execute("CREATE DATABASE " + SHARD_DB);
-            }
-        }
+        SHARD.create();
         TestEnv.sql("CREATE SCHEMA tn",
                 "CREATE TABLE tn.schools (id bigint PRIMARY KEY, name text NOT NULL, closed_on date)",
                 "CREATE TABLE tn.classrooms (id bigint PRIMARY KEY, school_id bigint NOT NULL REFERENCES tn.schools, name text)",
@@ -79,12 +73,7 @@ final class SchoolsFixture {
 
     /** Drops the second database (after a test class: every Strata connection to it is closed by then). */
     static void dropDatabase() {
-        try (Connection c = DriverManager.getConnection(TestEnv.SERVER + "postgres", TestEnv.USER, "");
-                Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS " + SHARD_DB + " WITH (FORCE)");
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        SHARD.drop();
     }
 
     static String jobYaml(String extraTableYaml) {
@@ -132,27 +121,15 @@ final class SchoolsFixture {
     }
 
     static String databasesYaml() {
-        return "  databases:\n    shard: { url: \"" + SHARD_URL + "\", user: " + TestEnv.USER + " }\n";
+        return SHARD.databasesYaml();
     }
 
     static void shard(String... statements) {
-        try (Connection c = DriverManager.getConnection(SHARD_URL, TestEnv.USER, ""); Statement st = c.createStatement()) {
-            for (String s : statements) {
-                st.execute(s);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        SHARD.sql(statements);
     }
 
     static long shardCount(String sql) {
-        try (Connection c = DriverManager.getConnection(SHARD_URL, TestEnv.USER, ""); Statement st = c.createStatement();
-                ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        return SHARD.count(sql);
     }
 
     /**
@@ -183,7 +160,7 @@ final class SchoolsFixture {
     }
 
     static Connection connect(boolean shard) throws SQLException {
-        return shard ? DriverManager.getConnection(SHARD_URL, TestEnv.USER, "") : TestEnv.connect();
+        return shard ? SHARD.connect() : TestEnv.connect();
     }
 
     /** Copies every table to {@code tn_before.<table>} (in its database): the rows as they were. */

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -56,13 +55,7 @@ class TenantSelfReferenceTest extends StrataTestCase {
     void threads() throws Exception {
         TestEnv.resetSchema("ts");
         TestEnv.resetSchema("ts_before");
-        try (Connection c = DriverManager.getConnection(TestEnv.SERVER + "postgres", TestEnv.USER, "");
-                Statement st = c.createStatement()) {
-            ResultSet rs = st.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + SchoolsFixture.SHARD_DB + "'");
-            if (!rs.next()) {
-                st.execute("CREATE DATABASE " + SchoolsFixture.SHARD_DB);
-            }
-        }
+        SchoolsFixture.SHARD.create();
         TestEnv.sql("CREATE SCHEMA ts",
                 "CREATE TABLE ts.schools (id bigint PRIMARY KEY, parent_id bigint REFERENCES ts.schools, name text NOT NULL)",
                 "CREATE TABLE ts.classrooms (id bigint PRIMARY KEY, school_id bigint NOT NULL REFERENCES ts.schools, name text)",
