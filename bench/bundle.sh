@@ -193,24 +193,7 @@ fi
 
 # --- preparation ---------------------------------------------------------------------------------
 
-mkdir -p "$WORK"
-rm -rf "$LOGS" "$WORK/s3" "$WORK/tmp" "$WORK/baseline" "$WORK/conf" "$WORK/results.tsv"
-mkdir -p "$LOGS" "$WORK/s3" "$WORK/tmp" "$WORK/baseline" "$WORK/conf"
-: >"$WORK/results.tsv"
-START_EPOCH=$(date +%s)
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
-
-command -v psql >/dev/null || die "psql is not installed"
-command -v gzip >/dev/null || die "gzip is not installed"
-command -v java >/dev/null || die "java is not installed"
-pg_isready -q || die "PostgreSQL is not accepting connections at $PGHOST:$PGPORT"
-TIME_BIN=/usr/bin/time
-[ -x "$TIME_BIN" ] || { say "no /usr/bin/time (Debian package 'time'): CPU and peak RSS will be reported as -"; TIME_BIN=""; }
-
-if [ ! -f "$JAR" ]; then
-  say "building $JAR"
-  (cd "$ROOT" && mvn -q -B -DskipTests package) >"$LOGS/build.log" 2>&1 || die "build failed; see $LOGS/build.log"
-fi
+. "$ROOT/bench/common.sh"
 
 # The two databases are this script's: made here, marked with a comment, dropped at the end. One of the same
 # name without the mark is someone else's and is left alone.
@@ -555,21 +538,16 @@ for rep in $(seq 1 "$REPS"); do
   check_tables "baseline-restore-$rep" full
   record restore.baseline "$rep" "$WALL" "$TOTAL" "$CPU" "$RSS"
 
-  say "rep $rep/$REPS: Strata archive, testRestore: false"
-  reset_tables
-  reset_strata
-  strata_archive "strata-archive-notr-$rep" false
-  check_tables "strata-archive-notr-$rep" empty
-  [ "$STRATA_ROWS" = "$TOTAL" ] || die "strata-archive-notr-$rep: Strata archived $STRATA_ROWS rows, $TOTAL were due"
-  record archive.strata.notr "$rep" "$WALL" "$STRATA_ROWS" "$CPU" "$RSS" "$STRATA_MS/$PHASES"
-
-  say "rep $rep/$REPS: Strata archive, testRestore: true"
-  reset_tables
-  reset_strata
-  strata_archive "strata-archive-tr-$rep" true
-  check_tables "strata-archive-tr-$rep" empty
-  [ "$STRATA_ROWS" = "$TOTAL" ] || die "strata-archive-tr-$rep: Strata archived $STRATA_ROWS rows, $TOTAL were due"
-  record archive.strata.tr "$rep" "$WALL" "$STRATA_ROWS" "$CPU" "$RSS" "$STRATA_MS/$PHASES"
+  # testRestore: false, then true (the run whose bundles the restore below loads).
+  for tr in notr:false tr:true; do
+    say "rep $rep/$REPS: Strata archive, testRestore: ${tr#*:}"
+    reset_tables
+    reset_strata
+    strata_archive "strata-archive-${tr%%:*}-$rep" "${tr#*:}"
+    check_tables "strata-archive-${tr%%:*}-$rep" empty
+    [ "$STRATA_ROWS" = "$TOTAL" ] || die "strata-archive-${tr%%:*}-$rep: Strata archived $STRATA_ROWS rows, $TOTAL were due"
+    record "archive.strata.${tr%%:*}" "$rep" "$WALL" "$STRATA_ROWS" "$CPU" "$RSS" "$STRATA_MS/$PHASES"
+  done
 
   say "rep $rep/$REPS: Strata restore of the bundles"
   settle_tables

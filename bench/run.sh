@@ -119,31 +119,7 @@ record() { printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "${4:--}" "${5:-
 
 # --- preparation ---------------------------------------------------------------------------------
 
-mkdir -p "$WORK"
-rm -rf "$LOGS" "$WORK/s3" "$WORK/tmp" "$WORK/baseline" "$WORK/conf" "$WORK/results.tsv"
-mkdir -p "$LOGS" "$WORK/s3" "$WORK/tmp" "$WORK/baseline" "$WORK/conf"
-: >"$WORK/results.tsv"
-START_EPOCH=$(date +%s)
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
-
-command -v psql >/dev/null || die "psql is not installed"
-command -v gzip >/dev/null || die "gzip is not installed"
-command -v java >/dev/null || die "java is not installed"
-pg_isready -q || die "PostgreSQL is not accepting connections at $PGHOST:$PGPORT"
-
-TIME_BIN=/usr/bin/time
-if [ ! -x "$TIME_BIN" ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    say "installing GNU time (apt-get install time) for peak RSS"
-    { apt-get update -q && apt-get install -y -q time; } >>"$LOGS/apt.log" 2>&1 || true
-  fi
-  [ -x "$TIME_BIN" ] || { say "no /usr/bin/time: CPU and peak RSS will be reported as -"; TIME_BIN=""; }
-fi
-
-if [ ! -f "$JAR" ]; then
-  say "building $JAR"
-  (cd "$ROOT" && mvn -q -DskipTests package) >"$LOGS/build.log" 2>&1 || die "build failed; see $LOGS/build.log"
-fi
+. "$ROOT/bench/common.sh"
 if java -jar "$JAR" help 2>/dev/null | grep -q '^ *restore'; then HAS_RESTORE=1; else HAS_RESTORE=0; fi
 if java -jar "$JAR" help 2>/dev/null | grep -q '^ *get '; then HAS_GET=1; else HAS_GET=0; fi
 
